@@ -1,0 +1,43 @@
+"""Jangkau: case management for the victim outreach service of UPTD PPA Kota Tangerang (SOP 695/2025)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+from admin_app.config import build_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, admin views; nothing else."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(build_config(app.instance_path, config))
+    logging.basicConfig(level=logging.INFO)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    from admin_app import cli
+    from admin_app.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
+    from admin_app.views import init_admin, web
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(web.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "id", timezone_selector=lambda: app.config["UNIT_TIMEZONE"])
+    web.init_login(app, login_manager)
+    web.init_request_hooks(app)
+    web.init_error_pages(app)
+    app.register_blueprint(web.bp)
+    from admin_app.views.auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    init_admin(app)  # after Babel: Flask-Admin needs it
+    cli.register(app)
+    return app

@@ -1,0 +1,82 @@
+"""`flask --app admin_app ...` commands: seed, create-user."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from admin_app.extensions import db, write_intent
+from admin_app.models import Role, RoleCode, User
+from admin_app.security.passwords import hash_password
+from admin_app.seeding.reference import load_reference_data
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(create_user_command)
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Juga buat pengguna dan kasus contoh (tidak untuk produksi).")
+def seed_command(demo: bool) -> None:
+    """Muat data referensi dari seeds/ (boleh dijalankan berulang)."""
+    write_intent.set(True)
+    if demo and not current_app.config["DEMO_ALLOWED"]:
+        raise click.ClickException(
+            "Data demo tidak boleh dibuat pada konfigurasi produksi (JANGKAU_ENV=production)."
+        )
+    report = load_reference_data(db.session)
+    db.session.commit()
+    click.echo(str(report))
+    if demo:
+        from admin_app.seeding.demo import DEMO_PASSWORD, load_demo_data
+
+        demo_report = load_demo_data(db.session, fast_hash=current_app.config.get("PASSWORD_HASH_FAST", False))
+        db.session.commit()
+        click.echo(demo_report)
+        click.echo(f"Login demo (kata sandi semua: {DEMO_PASSWORD}): kepala, petugas1, petugas2, administrasi, sysadmin")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--full-name", required=True, help="Nama lengkap dengan gelar, seperti pada tanda tangan surat.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in RoleCode]),
+    help="Peran; boleh diulang.",
+)
+@click.option("--nip", default=None, help="NIP 18 digit (kosongkan untuk non-PNS).")
+def create_user_command(username: str, full_name: str, roles: tuple[str, ...], nip: str | None) -> None:
+    """Buat akun pengguna (kata sandi ditanyakan, tidak ditampilkan)."""
+    write_intent.set(True)
+    username = username.strip().lower()
+    if db.session.execute(select(User.id).where(User.username == username)).first():
+        raise click.ClickException(f"Nama pengguna {username!r} sudah dipakai.")
+    password = getpass.getpass("Kata sandi (min. 12 karakter): ")
+    if len(password) < 12 or len(password) > 128:
+        raise click.ClickException("Kata sandi harus 12 sampai 128 karakter.")
+    if password != getpass.getpass("Ulangi kata sandi: "):
+        raise click.ClickException("Kata sandi tidak sama.")
+    role_rows = db.session.execute(select(Role).where(Role.code.in_(roles))).scalars().all()
+    if len(role_rows) != len(set(roles)):
+        raise click.ClickException("Peran belum ada di basis data: jalankan dulu `flask --app admin_app seed`.")
+    digits = (nip or "").replace(" ", "") or None
+    if digits is not None and (len(digits) != 18 or not digits.isdigit()):
+        raise click.ClickException("NIP harus 18 digit angka.")
+    db.session.add(
+        User(
+            username=username,
+            full_name=full_name,
+            nip=digits,
+            password_hash=hash_password(password),
+            roles=role_rows,
+        )
+    )
+    db.session.commit()
+    click.echo(f"Pengguna {username} dibuat dengan peran {', '.join(roles)}.")

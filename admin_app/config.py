@@ -1,0 +1,104 @@
+"""Settings read from the environment, with defaults that run on a laptop.
+
+`JANGKAU_ENV` chooses the profile: ``development`` (the default of `make run`), ``testing`` or ``production``.
+Production refuses to start without a ``SECRET_KEY``; development creates one once and keeps it in the
+instance folder so sessions survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with the settings it was given."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ya"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written with owner-only permissions: the key signs every session cookie.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the app's settings: environment first, then `overrides` (used by tests and scripts)."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    testing = bool(overrides.get("TESTING", _bool(env.get("JANGKAU_TESTING"))))
+    environment = overrides.get("ENVIRONMENT") or env.get("JANGKAU_ENV") or ("testing" if testing else "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"JANGKAU_ENV harus salah satu dari {', '.join(ENVIRONMENTS)}, bukan {environment!r}")
+    production = environment == "production"
+    instance = Path(instance_path)
+
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or env.get("DATABASE_URL")
+    if not database_url:
+        instance.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance / 'jangkau.sqlite3'}"
+    # Some providers still hand out the old scheme; SQLAlchemy 2 only knows postgresql://, and we use psycopg 3.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if environment == "development":
+            secret_key = _development_secret(instance)
+        elif environment == "testing":
+            secret_key = secrets.token_hex(32)
+        else:
+            raise ConfigError(
+                "SECRET_KEY belum diatur. Di produksi aplikasi tidak mau berjalan tanpa SECRET_KEY "
+                "(isi variabel lingkungan SECRET_KEY dengan string acak panjang)."
+            )
+
+    config: dict[str, Any] = {
+        "ENVIRONMENT": environment,
+        "TESTING": testing,
+        "DEBUG": False,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": env.get("JANGKAU_TIMEZONE", "Asia/Jakarta"),
+        "UNIT_TIMEZONE": env.get("JANGKAU_TIMEZONE", "Asia/Jakarta"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        "FLASK_ADMIN_SWATCH": "default",
+        # Demo data (users with a known password) may only ever be created outside production.
+        "DEMO_ALLOWED": not production,
+        # Cheaper password hashing keeps the test suite fast; never outside testing.
+        "PASSWORD_HASH_FAST": False,
+        "RAISE_UNEXPECTED_VIEW_ERRORS": False,
+        # Number of reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto headers are trusted.
+        "TRUSTED_PROXIES": int(env.get("JANGKAU_TRUSTED_PROXIES", "0")),
+    }
+    config.update(overrides)
+    if config["ENVIRONMENT"] != "testing":
+        config["PASSWORD_HASH_FAST"] = False
+    return config

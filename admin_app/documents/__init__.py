@@ -1,0 +1,1 @@
+"""Official documents: letter numbering, template registry, sandboxed rendering, PDF conversion."""

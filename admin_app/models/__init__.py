@@ -1,0 +1,79 @@
+"""Tables only: one module per area. Importing this package registers every table on `Base.metadata`."""
+
+from admin_app.models.base import Base, utcnow
+from admin_app.models.users import ROLE_LABELS, Role, RoleCode, User, user_roles
+from admin_app.models.reference import (
+    REFERENCE_LISTS,
+    AmpkCategory,
+    DisabilityKind,
+    Education,
+    HolidayOverride,
+    IncidentPlace,
+    IntakeChannel,
+    LetterCounter,
+    LetterType,
+    MaritalStatus,
+    Occupation,
+    PerpetratorRelation,
+    ReferenceValue,
+    Region,
+    RegionLevel,
+    Religion,
+    RiskIndicator,
+    ServiceType,
+    Setting,
+    VerificationSource,
+    ViolenceType,
+)
+from admin_app.models.cases import (
+    OUTCOME_LABELS,
+    Case,
+    CaseStatus,
+    CaseStep,
+    CaseTransition,
+    FollowUpInstruction,
+    FollowUpRequest,
+    InstructionOutcome,
+    Nationality,
+    OutcomeKind,
+    Perpetrator,
+    Reporter,
+    Sex,
+    SimfoniRecord,
+    TransitionAction,
+    Urgency,
+    Victim,
+)
+from admin_app.models.letters import (
+    AUTHORITY_LABELS,
+    AssignmentLetter,
+    AssignmentMember,
+    Authority,
+    Letter,
+    LetterNature,
+    LetterStatus,
+    ReferralLetter,
+    TransferLetter,
+)
+from admin_app.models.forms import (
+    BiopsychosocialAssessment,
+    CaseIdentification,
+    CaseKind,
+    Complaint,
+    ConsentDecision,
+    ConsentPurpose,
+    DocumentStatus,
+    InformedConsent,
+    InterventionPlan,
+    InterventionPlanItem,
+    OutreachLog,
+    PlanItemStatus,
+    RiskAnswer,
+    RiskAssessment,
+    RiskLevel,
+    VerificationSourceLink,
+)
+from admin_app.models.documents import DocumentTemplateVersion, GeneratedDocument
+from admin_app.models.audit import AuditEvent
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,66 @@
+"""Word templates staff can edit (versioned) and the archive of every generated document (never overwritten)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from admin_app.models.base import Base, utcnow
+from admin_app.models.cases import Case
+from admin_app.models.letters import Letter
+from admin_app.models.users import User
+
+
+class DocumentTemplateVersion(Base):
+    """One uploaded version of the .docx template of a document type; exactly one version per type is active."""
+
+    __tablename__ = "document_template_versions"
+    __table_args__ = (
+        UniqueConstraint("doc_type", "version_no", name="uq_document_template_versions_type_version"),
+        Index("ix_document_template_versions_active", "doc_type", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(40))  # e.g. surat_tugas, formulir_pengaduan
+    version_no: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    note: Mapped[str | None] = mapped_column(Text)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class GeneratedDocument(Base):
+    """A document rendered for a case: stored as made, with what made it; regenerating adds a new version."""
+
+    __tablename__ = "generated_documents"
+    __table_args__ = (
+        UniqueConstraint("case_id", "doc_type", "version_no", name="uq_generated_documents_case_type_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    version_no: Mapped[int] = mapped_column(Integer)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="RESTRICT"), index=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("document_template_versions.id", ondelete="RESTRICT"))
+    data_sha256: Mapped[str] = mapped_column(String(64))  # hash of the data snapshot the document was made from
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    letter: Mapped[Letter | None] = relationship()
+    template_version: Mapped[DocumentTemplateVersion] = relationship()
+    created_by: Mapped[User] = relationship()

@@ -1,0 +1,107 @@
+"""Staff accounts, their roles, and the staff data official letters print (name, NIP, rank, position)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from admin_app.models.base import Base, TimestampMixin, VersionedMixin
+
+
+class RoleCode(str, enum.Enum):
+    PETUGAS = "petugas"
+    KEPALA = "kepala"
+    ADMINISTRASI = "administrasi"
+    SYSADMIN = "sysadmin"
+
+
+ROLE_LABELS = {
+    RoleCode.PETUGAS: "Petugas Layanan PPA",
+    RoleCode.KEPALA: "Kepala UPTD PPA",
+    RoleCode.ADMINISTRASI: "Petugas Administrasi / Kasubag TU",
+    RoleCode.SYSADMIN: "Administrator Sistem",
+}
+
+user_roles = Table(
+    "user_roles",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(VersionedMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("nip IS NULL OR length(nip) = 18", name="nip_length"),
+        CheckConstraint("length(username) >= 3", name="username_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True, server_default="1")
+    # Staff data printed on letters (tata naskah dinas).
+    full_name: Mapped[str] = mapped_column(String(150))  # with academic titles, as signed
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)  # contract staff have none
+    rank: Mapped[str | None] = mapped_column(String(80))  # pangkat/golongan, e.g. "Penata (III/c)"
+    position: Mapped[str | None] = mapped_column(String(150))  # jabatan
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Raised on logout, deactivation and password change: every cookie carrying an older value is dead.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    last_login_at: Mapped[dt.datetime | None]
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.id)
+
+    # --- Flask-Login protocol (kept here so the model needs no Flask import) ---
+    @property
+    def is_active(self) -> bool:
+        return bool(self.is_active_account)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    # --- roles ---
+    @property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(role.code for role in self.roles)
+
+    def has_role(self, *codes: str | RoleCode) -> bool:
+        wanted = {c.value if isinstance(c, RoleCode) else c for c in codes}
+        return bool(self.role_codes & wanted)
+
+    @property
+    def nip_display(self) -> str:
+        """NIP as printed on letters: `19860926 201505 1 001`."""
+        if not self.nip:
+            return "-"
+        n = self.nip
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
+
+    def __str__(self) -> str:
+        return self.full_name

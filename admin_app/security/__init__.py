@@ -1,0 +1,1 @@
+"""Cross-cutting protection: password hashing, access rules, audit. Plain Python where it can be."""

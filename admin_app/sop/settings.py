@@ -1,0 +1,145 @@
+"""Settings the administrator may change without a programmer: what they are, their defaults, their checks.
+
+Values live in the `settings` table; a missing row means the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin_app.models import HolidayOverride, Setting
+from admin_app.sop.deadlines import DaysPolicy, DeadlinePolicy, MinutesPolicy, WorkingCalendar
+
+
+class SettingError(ValueError):
+    pass
+
+
+def _choice(enum_cls) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        allowed = [m.value for m in enum_cls]
+        if value not in allowed:
+            raise SettingError(f"Nilai harus salah satu dari: {', '.join(allowed)}.")
+        return value
+
+    return check
+
+
+def _timezone(value: str) -> str:
+    value = value.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError("Zona waktu tidak dikenal (contoh yang benar: Asia/Jakarta).") from None
+    return value
+
+
+def _text(max_len: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise SettingError("Nilai tidak boleh kosong.")
+        if len(value) > max_len:
+            raise SettingError(f"Nilai paling panjang {max_len} karakter.")
+        return value
+
+    return check
+
+
+def _int_range(low: int, high: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise SettingError(f"Nilai harus bilangan bulat dari {low} sampai {high}.")
+        return str(int(value))
+
+    return check
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    default: str
+    description: str
+    check: Callable[[str], str]
+
+
+SETTINGS: tuple[SettingDef, ...] = (
+    SettingDef(
+        "waktu.kebijakan_menit",
+        MinutesPolicy.WALL_CLOCK.value,
+        "Cara menghitung mutu baku dalam menit: jam_dinding (terus berjalan, layanan darurat) atau hari_kerja "
+        "(jam mulai dihitung pada hari kerja berikutnya bila informasi masuk pada hari libur).",
+        _choice(MinutesPolicy),
+    ),
+    SettingDef(
+        "waktu.kebijakan_hari",
+        DaysPolicy.WORKING_DAYS.value,
+        "Cara menghitung mutu baku dalam hari: hari_kerja (tanpa Sabtu, Minggu, libur nasional dan cuti bersama) "
+        "atau hari_kalender.",
+        _choice(DaysPolicy),
+    ),
+    SettingDef("waktu.zona", "Asia/Jakarta", "Zona waktu kantor untuk tanggal dan batas waktu.", _timezone),
+    SettingDef(
+        "risiko.ambang_tinggi",
+        "50",
+        "Skor asesmen risiko (jumlah bobot indikator) mulai dari nilai ini berarti risiko tinggi.",
+        _int_range(1, 1000),
+    ),
+    SettingDef(
+        "risiko.ambang_sedang",
+        "20",
+        "Skor asesmen risiko mulai dari nilai ini (dan di bawah ambang tinggi) berarti risiko sedang.",
+        _int_range(1, 1000),
+    ),
+    SettingDef("kop.pemerintah", "PEMERINTAH KOTA TANGERANG", "Baris pertama kop surat.", _text(150)),
+    SettingDef(
+        "kop.dinas",
+        "DINAS PEMBERDAYAAN PEREMPUAN, PERLINDUNGAN ANAK, PENGENDALIAN PENDUDUK DAN KELUARGA BERENCANA",
+        "Baris kedua kop surat.",
+        _text(200),
+    ),
+    SettingDef("kop.unit", "UPTD PERLINDUNGAN PEREMPUAN DAN ANAK", "Baris ketiga kop surat.", _text(150)),
+    SettingDef(
+        "kop.alamat",
+        "Jl. Satria Sudirman No. 1, Sukaasih, Kec. Tangerang, Kota Tangerang, Banten",
+        "Alamat pada kop surat.",
+        _text(250),
+    ),
+    SettingDef("surat.tempat", "Tangerang", "Tempat penandatanganan surat.", _text(60)),
+)
+
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def validate_setting(key: str, value: str | None) -> str:
+    definition = SETTINGS_BY_KEY.get(key)
+    if definition is None:
+        raise SettingError("Pengaturan ini tidak dikenal.")
+    return definition.check(value or "")
+
+
+def get_setting(session: Session, key: str) -> str:
+    value = session.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
+    return value if value is not None else SETTINGS_BY_KEY[key].default
+
+
+def load_deadline_policy(session: Session) -> DeadlinePolicy:
+    values = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("waktu.%"))).all())
+    overrides = dict(session.execute(select(HolidayOverride.date, HolidayOverride.is_holiday)).all())
+
+    def value(key: str) -> str:
+        return values.get(key, SETTINGS_BY_KEY[key].default)
+
+    return DeadlinePolicy(
+        timezone=value("waktu.zona"),
+        minutes=MinutesPolicy(value("waktu.kebijakan_menit")),
+        days=DaysPolicy(value("waktu.kebijakan_hari")),
+        calendar=WorkingCalendar(overrides=overrides),
+    )

@@ -1,0 +1,24 @@
+"""Flask-Admin screens: one module per area, all built on `views.base`."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from admin_app.extensions import db
+from admin_app.views import system
+from admin_app.views.base import TRANSLATIONS_DIR
+from admin_app.views.home import HomeView
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name="Jangkau",
+        index_view=HomeView(name="Beranda", url="/admin", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="admin/jangkau_base.html", fluid=True),
+        translations_path=str(TRANSLATIONS_DIR),
+    )
+    system.register(admin, db)
+    return admin

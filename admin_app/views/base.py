@@ -1,0 +1,105 @@
+"""The shared base of every screen: login and role checked below the UI, Indonesian form messages, and no raw
+exception text ever shown to a user."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView
+from flask_admin.babel import gettext as admin_gettext  # noqa: F401 - Flask-Admin's own catalogue
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.validators import ValidationError
+
+from admin_app.extensions import db
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+MSG_INTEGRITY = "Data tidak dapat disimpan karena bentrok dengan data lain (misalnya kode atau nama sudah dipakai)."
+MSG_STALE = "Data ini telah diubah oleh orang lain sejak Anda membukanya. Muat ulang halaman dan ulangi perubahan Anda."
+MSG_FAILED = "Terjadi kesalahan saat menyimpan. Perubahan tidak disimpan; silakan coba lagi atau hubungi administrator."
+
+
+@lru_cache(maxsize=4)
+def form_translations(locale: str = "id") -> NullTranslations:
+    """WTForms messages in Indonesian, falling back to Flask-Admin's catalogue (which WTForms fields also use)."""
+    wtforms = Translations.load(str(TRANSLATIONS_DIR), [locale], domain="wtforms")
+    admin = Translations.load(str(TRANSLATIONS_DIR), [locale], domain="admin")
+    wtforms.add_fallback(admin)
+    return wtforms
+
+
+class JangkauForm(BaseForm):
+    class Meta:
+        def get_translations(self, form):
+            return form_translations("id")
+
+
+class DomainError(Exception):
+    """A refusal with a message meant for the user (Bahasa Indonesia). Raised by services, shown as is."""
+
+
+def user_can(*roles: str) -> bool:
+    return bool(current_user.is_authenticated and current_user.has_role(*roles))
+
+
+class AccessMixin:
+    """Login and role required for every endpoint of the view, checked on each request (below the menu)."""
+
+    allowed_roles: tuple[str, ...] = ()
+
+    def is_accessible(self) -> bool:
+        if not current_user.is_authenticated:
+            return False
+        return not self.allowed_roles or current_user.has_role(*self.allowed_roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+
+class ProtectedView(AccessMixin, BaseView):
+    pass
+
+
+class ProtectedIndexView(AccessMixin, AdminIndexView):
+    pass
+
+
+class SecureModelView(AccessMixin, ModelView):
+    form_base_class = JangkauForm
+    page_size = 20
+    can_set_page_size = True
+    can_view_details = True
+    # Editable list columns post to ajax/update, which skips can_edit: never offered by default.
+    column_editable_list: list = []
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        db.session.rollback()
+        if isinstance(exc, (ValidationError, DomainError)):
+            flash(str(exc), "error")
+        elif isinstance(exc, StaleDataError):
+            flash(MSG_STALE, "error")
+        elif isinstance(exc, IntegrityError):
+            log.warning("integrity error in %s: %s", type(self).__name__, exc.orig)
+            flash(MSG_INTEGRITY, "error")
+        elif isinstance(exc, SQLAlchemyError):
+            log.exception("database error in %s", type(self).__name__)
+            flash(MSG_FAILED, "error")
+        else:
+            log.exception("unexpected error in %s", type(self).__name__)
+            if current_app.config.get("RAISE_UNEXPECTED_VIEW_ERRORS"):
+                raise exc  # the test suite must see bugs, not a polite message
+            flash(MSG_FAILED, "error")
+        # True: handled, Flask-Admin must not flash the raw exception text.
+        return True

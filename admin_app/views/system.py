@@ -1,0 +1,248 @@
+"""The system administrator's screens: users and their staff data, roles, and every reference list.
+
+None of these shows victim data; the sysadmin role reaches no case screen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_admin.form import rules
+from wtforms import PasswordField
+from wtforms.validators import Length, Optional, ValidationError
+
+from admin_app.models import (
+    REFERENCE_LISTS,
+    HolidayOverride,
+    LetterType,
+    Region,
+    RiskIndicator,
+    Role,
+    Setting,
+    User,
+)
+from admin_app.documents.numbering import NumberPatternError, validate_pattern
+from admin_app.security.passwords import hash_password
+from admin_app.sop.settings import SettingError, validate_setting
+from admin_app.views.base import SecureModelView
+
+SYSADMIN = ("sysadmin",)
+CATEGORY_USERS = "Pengguna"
+CATEGORY_REFERENCE = "Data Referensi"
+
+
+def _nip_validator(form, field):
+    if field.data:
+        digits = re.sub(r"\s+", "", field.data)
+        if not re.fullmatch(r"\d{18}", digits):
+            raise ValidationError("NIP harus 18 digit angka (spasi boleh, mis. 19860926 201505 1 001).")
+        field.data = digits
+
+
+def _username_validator(form, field):
+    if field.data and not re.fullmatch(r"[a-z0-9._-]{3,64}", field.data):
+        raise ValidationError("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau strip.")
+
+
+class UserView(SecureModelView):
+    allowed_roles = SYSADMIN
+    can_delete = False  # accounts are deactivated, never deleted: the audit trail and letters refer to them
+    column_list = ("username", "full_name", "nip", "position", "roles", "is_active_account", "last_login_at")
+    column_searchable_list = ("username", "full_name", "nip")
+    column_filters = ("is_active_account", "roles.name")
+    column_default_sort = "username"
+    column_labels = {
+        "username": "Nama pengguna",
+        "full_name": "Nama lengkap (dengan gelar)",
+        "nip": "NIP",
+        "rank": "Pangkat/Golongan",
+        "position": "Jabatan",
+        "phone": "Telepon",
+        "email": "Surel",
+        "roles": "Peran",
+        "is_active_account": "Aktif",
+        "last_login_at": "Login terakhir",
+        "must_change_password": "Wajib ganti kata sandi",
+        "new_password": "Kata sandi baru",
+        "roles.name": "Peran",
+    }
+    column_descriptions = {
+        "nip": "18 digit; kosongkan untuk tenaga kontrak (non-PNS).",
+        "full_name": "Ditulis seperti pada tanda tangan surat, mis. \"Dra. Siti Aminah, M.Si.\"",
+        "new_password": "Isi untuk menetapkan kata sandi baru; kosongkan untuk tidak mengubah.",
+    }
+    column_details_exclude_list = ("password_hash", "session_version")
+    form_columns = (
+        "username",
+        "new_password",
+        "full_name",
+        "nip",
+        "rank",
+        "position",
+        "phone",
+        "email",
+        "roles",
+        "is_active_account",
+        "must_change_password",
+    )
+    form_extra_fields = {
+        "new_password": PasswordField("Kata sandi baru", validators=[Optional(), Length(min=12, max=128)]),
+    }
+    form_args = {
+        "username": {"validators": [_username_validator]},
+        "nip": {"validators": [_nip_validator], "filters": [lambda v: v or None]},
+    }
+    form_rules = [
+        rules.FieldSet(("username", "new_password", "is_active_account", "must_change_password"), "Akun"),
+        rules.FieldSet(("full_name", "nip", "rank", "position", "phone", "email"), "Data kepegawaian (untuk surat)"),
+        rules.FieldSet(("roles",), "Peran"),
+    ]
+
+    def on_model_change(self, form, model, is_created):
+        if form.new_password.data:
+            model.password_hash = hash_password(
+                form.new_password.data, fast=current_app.config.get("PASSWORD_HASH_FAST", False)
+            )
+            model.session_version = (model.session_version or 0) + 1
+        elif is_created:
+            raise ValidationError("Akun baru memerlukan kata sandi awal.")
+        if not model.is_active_account and not is_created:
+            # Deactivation ends every session of that user at once.
+            model.session_version = (model.session_version or 0) + 1
+
+
+class RoleView(SecureModelView):
+    """The four roles are fixed by the SOP: names and descriptions may be edited, codes may not."""
+
+    allowed_roles = SYSADMIN
+    can_create = False
+    can_delete = False
+    column_list = ("code", "name", "description")
+    form_columns = ("name", "description")
+    column_labels = {"code": "Kode", "name": "Nama", "description": "Keterangan"}
+
+
+class ReferenceListView(SecureModelView):
+    allowed_roles = SYSADMIN
+    category = CATEGORY_REFERENCE
+    can_delete = False  # values in use by cases are deactivated instead
+    column_list = ("code", "label", "sort_order", "active")
+    column_searchable_list = ("label", "code")
+    column_filters = ("active",)
+    column_default_sort = ("sort_order", False)
+    form_columns = ("code", "label", "sort_order", "active", "description")
+    column_labels = {
+        "code": "Kode",
+        "label": "Label (sesuai Simfoni PPA)",
+        "sort_order": "Urutan",
+        "active": "Aktif",
+        "description": "Keterangan",
+    }
+
+
+class RegionView(SecureModelView):
+    allowed_roles = SYSADMIN
+    can_delete = False
+    column_list = ("code", "name", "level", "parent", "active")
+    column_searchable_list = ("code", "name")
+    column_filters = ("level", "active")
+    column_default_sort = "code"
+    form_columns = ("code", "name", "level", "parent", "active")
+    column_labels = {"code": "Kode Kemendagri", "name": "Nama", "level": "Tingkat", "parent": "Induk", "active": "Aktif"}
+
+
+class RiskIndicatorView(SecureModelView):
+    allowed_roles = SYSADMIN
+    can_delete = False
+    column_list = ("code", "label", "weight", "forces_high", "sort_order", "active")
+    column_default_sort = ("sort_order", False)
+    form_columns = ("code", "label", "weight", "forces_high", "description", "sort_order", "active")
+    column_labels = {
+        "code": "Kode",
+        "label": "Indikator",
+        "weight": "Bobot",
+        "forces_high": "Langsung risiko tinggi",
+        "description": "Keterangan",
+        "sort_order": "Urutan",
+        "active": "Aktif",
+    }
+    column_descriptions = {
+        "weight": "0-100; dijumlahkan bila indikator ada.",
+        "forces_high": "Jika indikator ini ada, tingkat risiko langsung tinggi (mis. nyawa terancam).",
+    }
+
+
+class LetterTypeView(SecureModelView):
+    allowed_roles = SYSADMIN
+    can_delete = False
+    column_list = ("code", "name", "classification", "number_pattern", "active")
+    form_columns = ("code", "name", "classification", "number_pattern", "active")
+    column_labels = {
+        "code": "Kode",
+        "name": "Jenis surat",
+        "classification": "Kode klasifikasi arsip",
+        "number_pattern": "Pola nomor",
+        "active": "Aktif",
+    }
+    column_descriptions = {
+        "number_pattern": (
+            "Penanda yang tersedia: {klasifikasi}, {urut} (atau {urut:03d}), {bulan}, {bulan_romawi}, {tahun}. "
+            "Contoh: {klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}"
+        ),
+    }
+
+    def on_model_change(self, form, model, is_created):
+        try:
+            validate_pattern(model.number_pattern)
+        except NumberPatternError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class HolidayOverrideView(SecureModelView):
+    allowed_roles = SYSADMIN
+    column_list = ("date", "is_holiday", "description")
+    column_default_sort = ("date", True)
+    form_columns = ("date", "is_holiday", "description")
+    column_labels = {"date": "Tanggal", "is_holiday": "Hari libur", "description": "Keterangan"}
+    column_descriptions = {
+        "is_holiday": (
+            "Centang untuk menambah hari libur/cuti bersama; kosongkan untuk menjadikan tanggal itu hari kerja "
+            "(mis. cuti bersama yang dibatalkan)."
+        ),
+    }
+
+
+class SettingView(SecureModelView):
+    allowed_roles = SYSADMIN
+    can_create = False
+    can_delete = False
+    column_list = ("key", "value", "description")
+    form_columns = ("value",)
+    column_labels = {"key": "Pengaturan", "value": "Nilai", "description": "Keterangan"}
+
+    def on_model_change(self, form, model, is_created):
+        try:
+            model.value = validate_setting(model.key, model.value)
+        except SettingError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def register(admin, session) -> None:
+    admin.add_view(UserView(User, session, name="Pengguna", category=CATEGORY_USERS, endpoint="users"))
+    admin.add_view(RoleView(Role, session, name="Peran", category=CATEGORY_USERS, endpoint="roles"))
+    for model in REFERENCE_LISTS:
+        admin.add_view(
+            ReferenceListView(
+                model, session, name=model.list_label, category=CATEGORY_REFERENCE, endpoint=f"ref_{model.__mapper__.polymorphic_identity}"
+            )
+        )
+    admin.add_view(RegionView(Region, session, name="Wilayah", category=CATEGORY_REFERENCE, endpoint="regions"))
+    admin.add_view(
+        RiskIndicatorView(RiskIndicator, session, name="Indikator Risiko", category=CATEGORY_REFERENCE, endpoint="risk_indicators")
+    )
+    admin.add_view(LetterTypeView(LetterType, session, name="Jenis Surat", category=CATEGORY_REFERENCE, endpoint="letter_types"))
+    admin.add_view(
+        HolidayOverrideView(HolidayOverride, session, name="Hari Libur Tambahan", category=CATEGORY_REFERENCE, endpoint="holidays")
+    )
+    admin.add_view(SettingView(Setting, session, name="Pengaturan", category=CATEGORY_REFERENCE, endpoint="settings"))

@@ -1,0 +1,16 @@
+# Gunicorn settings for Jangkau behind nginx. Start: gunicorn -c deploy/gunicorn.conf.py "admin_app:create_app()"
+import multiprocessing
+import os
+
+bind = os.environ.get("JANGKAU_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("JANGKAU_WORKERS", max(2, multiprocessing.cpu_count())))
+threads = 2
+timeout = 60  # PDF conversion runs in a subprocess with its own, shorter limit
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* only from the local nginx
+accesslog = "-"
+errorlog = "-"
+# Query strings may carry search terms about victims: log the path only.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'

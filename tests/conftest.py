@@ -1,0 +1,181 @@
+"""Fixtures: every test gets a fresh database built by the migrations and loaded with the reference data, on
+SQLite and on PostgreSQL (each database-backed test runs once per backend).
+
+PostgreSQL comes from TEST_DATABASE_URL (default: the local server). When it cannot be reached the PostgreSQL
+runs are skipped, unless JANGKAU_REQUIRE_SERVICES=1 (set by CI), which turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from admin_app import create_app
+from admin_app.extensions import db
+from tests.helpers import login
+
+REQUIRE_SERVICES = os.environ.get("JANGKAU_REQUIRE_SERVICES") == "1"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/jangkau_test"
+_counter = itertools.count()
+
+
+def missing_service(what: str) -> None:
+    """Skip for a missing service on a laptop; fail in CI, where every service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} (JANGKAU_REQUIRE_SERVICES=1: missing services fail instead of skipping)")
+    pytest.skip(what)
+
+
+def pg_base_url() -> sa.engine.URL:
+    url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL))
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _pg_admin_engine():
+    return sa.create_engine(pg_base_url().set(database="postgres"), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+def build_schema(url: str) -> None:
+    """Migrate an empty database to head and load the reference data, exactly as `make run` does."""
+    from flask_migrate import upgrade
+
+    from admin_app.seeding.reference import load_reference_data
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        load_reference_data(db.session)
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    build_schema(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    base = pg_base_url()
+    try:
+        admin = _pg_admin_engine()
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        return exc
+    template = f"{base.database}_tpl_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+    build_schema(base.set(database=template).render_as_string(hide_password=False))
+    yield template
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, migrated, reference-loaded database for one test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    if isinstance(template, Exception):
+        missing_service(f"PostgreSQL not reachable at {pg_base_url().render_as_string()}: {template}")
+    base = pg_base_url()
+    name = f"{base.database}_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production (own `g`, own database session).
+
+    The test body keeps its own app context and session; it is committed before a request (so the request sees
+    the test's data) and after it (so the test then reads what the request wrote, not a stale identity map).
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PASSWORD_HASH_FAST": True,
+            "RAISE_UNEXPECTED_VIEW_ERRORS": True,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user with roles: make_user("petugas1", "petugas", full_name=..., nip=...)."""
+    from admin_app.models import Role, User
+    from admin_app.security.passwords import hash_password
+
+    def _make(username: str, *roles: str, password: str = "kata-sandi-uji-123", **fields):
+        role_rows = db.session.execute(sa.select(Role).where(Role.code.in_(roles))).scalars().all()
+        fields.setdefault("full_name", username.title())
+        user = User(username=username, password_hash=hash_password(password, fast=True), roles=role_rows, **fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user with the given roles; returns the user."""
+
+    def _login(username: str, *roles: str, **fields):
+        user = make_user(username, *roles, **fields)
+        response = login(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login
