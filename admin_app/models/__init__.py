@@ -43,6 +43,8 @@ from admin_app.models.cases import (
     TransitionAction,
     Urgency,
     Victim,
+    case_services_needed,
+    case_violence_types,
 )
 from admin_app.models.letters import (
     AUTHORITY_LABELS,

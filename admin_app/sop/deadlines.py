@@ -69,6 +69,10 @@ class DeadlinePolicy:
     days: DaysPolicy = DaysPolicy.WORKING_DAYS
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
     def due_at(self, started_at: dt.datetime, standard: TimeStandard) -> dt.datetime:
         """When a step started at `started_at` (aware) is due under `standard`; returned in UTC."""
         if started_at.tzinfo is None:

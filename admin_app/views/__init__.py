@@ -7,7 +7,9 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.extensions import db
+from admin_app.models import Case
 from admin_app.views import system
+from admin_app.views.cases import CaseView
 from admin_app.views.base import TRANSLATIONS_DIR
 from admin_app.views.home import HomeView
 
@@ -20,5 +22,6 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/jangkau_base.html", fluid=True),
         translations_path=str(TRANSLATIONS_DIR),
     )
+    admin.add_view(CaseView(Case, db, name="Kasus", endpoint="cases"))
     system.register(admin, db)
     return admin

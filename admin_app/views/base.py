@@ -14,11 +14,16 @@ from flask_admin.babel import gettext as admin_gettext  # noqa: F401 - Flask-Adm
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
+from admin_app.models import Case
+from admin_app.sop.access import visible_cases_clause
+from admin_app.sop.process import CaseProcess
+from admin_app.sop.settings import load_deadline_policy
 
 log = logging.getLogger(__name__)
 
@@ -103,3 +108,44 @@ class SecureModelView(AccessMixin, ModelView):
             flash(MSG_FAILED, "error")
         # True: handled, Flask-Admin must not flash the raw exception text.
         return True
+
+
+def case_process():
+    """The process engine for this request, with the deadline policy the administrator set."""
+    return CaseProcess(db.session, load_deadline_policy(db.session))
+
+
+class CaseScopedView(SecureModelView):
+    """A view over rows that belong to a case: only rows of cases the current user may see, for every URL.
+
+    List, count, details, edit, delete, export, actions and ajax updates all fetch through `get_query` or
+    `get_one`; both are scoped here, so no id in a URL reaches another officer's case.
+    """
+
+    allowed_roles = ("petugas", "kepala", "administrasi")
+    case_id_attr = "case_id"  # the model's attribute holding the case id; Case itself uses "id"
+
+    def _case_column(self):
+        return getattr(self.model, self.case_id_attr)
+
+    def _scope(self, query):
+        visible = select(Case.id).where(visible_cases_clause(current_user))
+        return query.filter(self._case_column().in_(visible))
+
+    def get_query(self):
+        return self._scope(super().get_query())
+
+    def get_count_query(self):
+        return self._scope(super().get_count_query())
+
+    def get_one(self, id):
+        try:
+            key = int(str(id))
+        except (TypeError, ValueError):
+            return None  # a malformed id is simply not found
+        pk = self.model.__mapper__.primary_key[0]
+        try:
+            return self.get_query().filter(pk == key).one_or_none()
+        except SQLAlchemyError:
+            db.session.rollback()
+            return None

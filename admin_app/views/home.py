@@ -1,16 +1,56 @@
-"""The landing screen after login."""
+"""The landing screen after login: "Tugas Saya", the cases waiting for this user's steps, most urgent first."""
 
 from __future__ import annotations
 
 from flask_admin import expose
 from flask_login import current_user
+from sqlalchemy import and_, or_, select
 
-from admin_app.models import ROLE_LABELS, RoleCode
-from admin_app.views.base import ProtectedIndexView
+from admin_app.extensions import db
+from admin_app.models import ROLE_LABELS, Case, CaseStatus, CaseStep, RoleCode, utcnow
+from admin_app.sop.access import team_case_ids
+from admin_app.sop.deadlines import format_duration
+from admin_app.sop.steps import STEPS, step
+from admin_app.views.base import ProtectedIndexView, case_process
+
+
+def my_work_clause(user):
+    """Open cases whose current step is this user's to act on (the same rules the engine guards)."""
+    clauses = []
+    steps_of = lambda role: [s.number for s in STEPS if s.role == role]  # noqa: E731
+    if user.has_role("kepala"):
+        clauses.append(Case.current_step.in_(steps_of("kepala")))
+    if user.has_role("administrasi"):
+        clauses.append(Case.current_step.in_(steps_of("administrasi")))
+    if user.has_role("petugas"):
+        clauses.append(and_(Case.current_step == 1, Case.registered_by_id == user.id))
+        clauses.append(and_(Case.current_step.in_([3, 5]), Case.id.in_(team_case_ids(user.id))))
+    if not clauses:
+        return None
+    return and_(Case.status == CaseStatus.OPEN, or_(*clauses))
 
 
 class HomeView(ProtectedIndexView):
     @expose("/")
     def index(self):
         roles = [ROLE_LABELS[RoleCode(code)] for code in sorted(current_user.role_codes)]
-        return self.render("admin/home.html", role_labels=roles)
+        clause = my_work_clause(current_user)
+        rows = []
+        if clause is not None:
+            rows = db.session.execute(
+                select(Case, CaseStep)
+                .join(CaseStep, and_(CaseStep.case_id == Case.id, CaseStep.step_no == Case.current_step, CaseStep.completed_at.is_(None)))
+                .where(clause)
+                .order_by(CaseStep.due_at.asc())
+                .limit(200)
+            ).all()
+        policy = case_process().policy
+        return self.render(
+            "admin/home.html",
+            role_labels=roles,
+            rows=rows,
+            now=utcnow(),
+            zone=policy.zone,
+            step_of=step,
+            fmt_duration=format_duration,
+        )
