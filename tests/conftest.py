@@ -179,3 +179,35 @@ def login_as(client, make_user):
         return user
 
     return _login
+
+
+@pytest.fixture
+def team(app, make_user):
+    """The unit's staff: a head, two officers, an administrator (with staff data for letters)."""
+    from admin_app.seeding.demo import Team
+
+    kepala = make_user("kepala", "kepala", full_name="Dra. Siti Nurjanah, M.Si.", nip="197205141998032004",
+                       rank="Pembina (IV/a)", position="Kepala UPTD PPA Kota Tangerang")
+    p1 = make_user("petugas1", "petugas", full_name="Rina Marlina, S.Psi.", nip="198609262015052001", rank="Penata (III/c)")
+    p2 = make_user("petugas2", "petugas", full_name="Dedi Kurniawan, S.Sos.")
+    adm = make_user("administrasi", "administrasi", full_name="Yuliana Putri, A.Md.")
+    return Team(kepala=kepala, officers=[p1, p2], administrasi=adm)
+
+
+@pytest.fixture
+def clock():
+    """A clock set on a Monday morning in Jakarta (03:00 UTC), moved by the tests."""
+    import datetime as dt
+
+    from admin_app.seeding.demo import MovableClock
+
+    return MovableClock(dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.timezone.utc))
+
+
+@pytest.fixture
+def builder(app, team, clock):
+    """Builds complete cases and moves them through the SOP with the real engine."""
+    from admin_app.seeding.demo import CaseBuilder
+
+    team.officers = team.officers[:1]
+    return CaseBuilder(db.session, team, clock)

@@ -10,7 +10,7 @@ import datetime as dt
 
 from flask import abort, flash, has_app_context, redirect, request
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual, IntEqualFilter
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -372,7 +372,7 @@ class CaseView(CaseScopedView):
     def __init__(self, *args, **kwargs):
         # Per view instance; option lists are callables, read from reference data at request time.
         self.column_filters = [
-            FilterEqual(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS]),
+            IntEqualFilter(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS]),
             FilterEqual(Case.status, "Status", options=[(s.value, STATUS_LABELS[s]) for s in CaseStatus]),
             OverdueFilter(Case.id, "Waktu", options=[("sekarang", "terlambat sekarang"), ("pernah", "pernah terlambat")]),
             RiskLevelFilter(Case.id, "Tingkat risiko", options=[(lv.value, lv.value) for lv in RiskLevel]),

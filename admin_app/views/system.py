@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
+from sqlalchemy import select
 from flask_admin.form import rules
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
@@ -22,6 +23,7 @@ from admin_app.models import (
     Setting,
     User,
 )
+from admin_app.extensions import db
 from admin_app.documents.numbering import NumberPatternError, validate_pattern
 from admin_app.security.passwords import hash_password
 from admin_app.sop.settings import SettingError, validate_setting
@@ -197,6 +199,19 @@ class LetterTypeView(SecureModelView):
             validate_pattern(model.number_pattern)
         except NumberPatternError as exc:
             raise ValidationError(str(exc)) from None
+        # Two types with the same classification and pattern would give two letters the same number.
+        clash = db.session.execute(
+            select(LetterType.name).where(
+                LetterType.id != model.id,
+                LetterType.classification == model.classification,
+                LetterType.number_pattern == model.number_pattern,
+            )
+        ).scalar()
+        if clash:
+            raise ValidationError(
+                f"Kode klasifikasi dan pola nomor sama dengan jenis surat \"{clash}\": nomor surat bisa kembar. "
+                "Bedakan polanya, misalnya dengan kode jenis surat."
+            )
 
 
 class HolidayOverrideView(SecureModelView):

@@ -1,0 +1,129 @@
+"""Need to know, through every kind of URL: an officer opens another officer's case by every URL and is refused;
+administration sees cases from step 4 on; the system administrator sees none.
+
+Matrix (who may see a case at the given step):
+                     step 1 (reg. by p1)  step 3 (team p1)  step 4 (team p1)  finished (team p2)
+    petugas1                yes                 yes               yes              no
+    petugas2                no                  no                no               yes
+    kepala                  yes                 yes               yes              yes
+    administrasi            no                  no                yes              yes
+    sysadmin                no (403)            no (403)          no (403)         no (403)
+"""
+
+import re
+
+import pytest
+
+from admin_app.extensions import db
+from tests.helpers import csrf_token, login
+
+CASE_URLS = [
+    "/admin/cases/details/?id={id}",
+    "/admin/cases/edit/?id={id}",
+    "/admin/cases/langkah/{id}/submit_information",
+    "/admin/cases/langkah/{id}/instruct_outreach",
+    "/admin/cases/langkah/{id}/complete_field_work",
+    "/admin/cases/langkah/{id}/record_simfoni",
+    "/admin/cases/langkah/{id}/give_instruction",
+    "/admin/cases/langkah/{id}/return_3",
+]
+
+
+@pytest.fixture
+def cases(builder, team):
+    p1, p2 = team.officers[0], team.officers[1] if len(team.officers) > 1 else None
+    step1 = builder.register()
+    step3 = builder.register()
+    builder.walk(step3, 3, officers=[p1])
+    step4 = builder.register()
+    builder.walk(step4, 4, officers=[p1])
+    db.session.commit()
+    return {"step1": step1, "step3": step3, "step4": step4}
+
+
+@pytest.fixture
+def finished_p2(builder, make_user):
+    other = make_user("petugas2b", "petugas", full_name="Dedi Kurniawan, S.Sos.")
+    case = builder.register()
+    builder.walk(case, 7, officers=[other])
+    db.session.commit()
+    return case, other
+
+
+VISIBLE = {
+    "petugas1": {"step1", "step3", "step4"},
+    "kepala": {"step1", "step3", "step4", "finished"},
+    "administrasi": {"step4", "finished"},
+    "petugas2b": {"finished"},
+}
+
+
+@pytest.mark.parametrize("username", ["petugas1", "kepala", "administrasi", "petugas2b"])
+def test_case_visibility_matrix_through_every_url(client, cases, finished_p2, username):
+    all_cases = dict(cases, finished=finished_p2[0])
+    login(client, username)
+    listing = client.get("/admin/cases/").get_data(as_text=True)
+    for name, case in all_cases.items():
+        visible = name in VISIBLE[username]
+        assert (case.case_number in listing) == visible, (username, name)
+        details = client.get(f"/admin/cases/details/?id={case.id}")
+        if visible:
+            assert details.status_code == 200, (username, name)
+        else:
+            assert details.status_code in (302, 404), (username, name)
+            assert case.case_number not in details.get_data(as_text=True)
+            for url in CASE_URLS:
+                response = client.get(url.format(id=case.id), follow_redirects=True)
+                assert response.status_code in (200, 404), url
+                assert case.case_number not in response.get_data(as_text=True), (username, url)
+            searched = client.get(f"/admin/cases/?search={case.case_number}").get_data(as_text=True)
+            assert not re.search(rf"details/\?id={case.id}(&|\")", searched), (username, name)
+
+
+def test_sysadmin_sees_no_case(client, cases, make_user):
+    make_user("root", "sysadmin")
+    login(client, "root")
+    assert client.get("/admin/cases/").status_code == 403
+    for case in cases.values():
+        for url in CASE_URLS:
+            response = client.get(url.format(id=case.id))
+            assert response.status_code == 403, url
+            assert case.case_number not in response.get_data(as_text=True)
+
+
+def test_another_officer_cannot_post_a_transition(client, cases, make_user):
+    make_user("petugas9", "petugas")
+    login(client, "petugas9")
+    case = cases["step3"]
+    token = csrf_token(client, "/admin/")
+    response = client.post(f"/admin/cases/langkah/{case.id}/complete_field_work", data={"csrf_token": token})
+    assert response.status_code == 404
+    db.session.refresh(case)
+    assert case.current_step == 3
+
+
+def test_the_export_is_scoped_and_only_for_the_head(client, cases, finished_p2, team):
+    login(client, "petugas1")
+    assert client.get("/admin/cases/export/csv/").status_code in (302, 403)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login(client, "kepala")
+    response = client.get("/admin/cases/export/csv/")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    for case in list(cases.values()) + [finished_p2[0]]:
+        assert case.case_number in text
+
+
+def test_filters_cannot_widen_the_scope(client, cases, finished_p2):
+    login(client, "petugas2b")
+    for query in ("flt0_0=3", "flt1_0=3", "search=PJK", "flt0_6=1", "sort=0&desc=1", "page=0&page_size=100"):
+        text = client.get(f"/admin/cases/?{query}").get_data(as_text=True)
+        for case in cases.values():
+            assert case.case_number not in text, query
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "-1", "99999", "1 OR 1=1", "%00", "1;DROP TABLE cases"])
+def test_bad_ids_are_not_found_not_errors(client, cases, bad_id):
+    login(client, "kepala")
+    assert client.get(f"/admin/cases/details/?id={bad_id}").status_code in (302, 404)
+    assert client.get(f"/admin/cases/edit/?id={bad_id}").status_code in (302, 404)
