@@ -15,3 +15,10 @@ def csrf_token(client, path: str = "/login") -> str:
 def login(client, username: str, password: str = "kata-sandi-uji-123", next_url: str = ""):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": next_url})
+
+
+def page_messages(response) -> list[str]:
+    """Error texts a page shows (flashed alerts and field errors), tags stripped: for assertion messages."""
+    html = response.get_data(as_text=True)
+    blocks = re.findall(r'class="(?:alert alert-danger[^"]*|invalid-feedback[^"]*|help-block[^"]*)"[^>]*>(.*?)</(?:div|span|p)>', html, re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", " ", b)).strip() for b in blocks]

@@ -52,6 +52,7 @@ from admin_app.models import (
     LetterStatus,
     OutcomeKind,
     Perpetrator,
+    PlanItemStatus,
     ReferralLetter,
     Region,
     RegionLevel,
@@ -63,6 +64,7 @@ from admin_app.models import (
     Sex,
     SimfoniRecord,
     TransferLetter,
+    Urgency,
     User,
     Victim,
 )
@@ -80,6 +82,13 @@ DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.
 EMPTY = "-"  # what a printed form shows for a field nobody filled
 HEAD_POSITION = "Kepala UPTD PPA Kota Tangerang"  # the office a.n./Plt./Plh. signatures speak for
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+# Who owns a case, as a letter names it ("... melainkan kewenangan UPTD PPA Provinsi Banten").
+AUTHORITY_NAMES = {
+    Authority.KOTA: "UPTD PPA Kota Tangerang",
+    Authority.PROVINSI: "UPTD PPA Provinsi Banten",
+    Authority.PUSAT: "Kementerian Pemberdayaan Perempuan dan Perlindungan Anak",
+}
+CASE_KIND_LABELS = {CaseKind.KTP: "KTP (Kekerasan Terhadap Perempuan)", CaseKind.KTA: "KTA (Kekerasan Terhadap Anak)"}
 
 # The SOP's legal basis (Dasar Hukum) that an outreach assignment rests on, in the SOP's own words.
 ASSIGNMENT_BASIS = (
@@ -311,7 +320,7 @@ def _signer(name: str | None, nip: str | None, rank: str | None, position: str |
 def _letter(f: CaseFile, kind: type[Letter]) -> Context:
     letter = f.letter
     if not isinstance(letter, kind):
-        raise ValueError(f"Dokumen ini membutuhkan surat jenis {kind.__name__}.")
+        raise ValueError("Dokumen ini hanya dapat dibuat dari surat yang jenisnya sesuai.")
     if letter.case_id is not None and f.case.id is not None and letter.case_id != f.case.id:
         raise ValueError("Surat ini bukan milik kasus yang dicetak.")
     return {
@@ -525,7 +534,7 @@ def _shape_surat_pelimpahan(f: CaseFile, now: dt.datetime) -> Context:
         **_common(f, now),
         **base,
         **_external_letter(f, "Pelimpahan Kasus", LetterNature.RAHASIA),
-        "kewenangan": AUTHORITY_LABELS[letter.authority] if letter.authority else EMPTY,
+        "kewenangan": AUTHORITY_NAMES[letter.authority] if letter.authority else EMPTY,
         "dasar_pelimpahan": _redact(letter.transfer_basis, f.case.victims),
     }
 
@@ -560,9 +569,6 @@ def _shape_formulir_pengaduan(f: CaseFile, now: dt.datetime) -> Context:
         "bagaimana": part("how"),
         "harapan": part("expectations"),
     }
-
-
-CASE_KIND_LABELS = {CaseKind.KTP: "KTP (Kekerasan Terhadap Perempuan)", CaseKind.KTA: "KTA (Kekerasan Terhadap Anak)"}
 
 
 def _shape_formulir_identifikasi(f: CaseFile, now: dt.datetime) -> Context:
@@ -779,7 +785,7 @@ _SIGNER_VARS = {
     "ttd_nip": "NIP penandatangan, mis. 19720514 199803 2 004",
 }
 _LETTER_VARS = {
-    "nomor_surat": "Nomor surat, mis. 800.1.11.1/001/UPTD-PPA/VIII/2025",
+    "nomor_surat": "Nomor surat, mis. 800.1.11.1/001/ST/UPTD-PPA/VIII/2025",
     "tanggal_surat": "Tanggal surat, mis. 1 Agustus 2025",
     "surat_dibatalkan": "Ya/tidak: surat ini sudah dibatalkan (nomornya tetap, diberi tanda)",
     "alasan_pembatalan": "Alasan pembatalan surat; kosong bila surat tidak dibatalkan",
@@ -1039,7 +1045,7 @@ _TYPES = (
         "surat_pelimpahan", "Surat Pelimpahan Kasus", TransferLetter, _shape_surat_pelimpahan,
         {
             **_COMMON_VARS, **_LETTER_VARS, **_EXTERNAL_LETTER_VARS,
-            "kewenangan": "Pihak yang berwenang menangani kasus, mis. Provinsi (UPTD PPA Provinsi Banten)",
+            "kewenangan": "Pihak yang berwenang menangani kasus, mis. UPTD PPA Provinsi Banten",
             "dasar_pelimpahan": "Dasar pelimpahan kasus",
         },
     ),
@@ -1106,9 +1112,9 @@ def _sample_case_file(doc_type: str) -> CaseFile:
         reported_date=dt.date(2025, 8, 1), incident_date=dt.date(2025, 7, 30),
         intake_channel=ref(IntakeChannel, "Telepon SAPA 129"), incident_place=ref(IncidentPlace, "Rumah Tangga"),
         incident_region=village, incident_address="Jl. Kisamaun Gg. Mawar No. 12 RT 003/RW 005",
-        summary="Rahma Aulia (Rara) mengalami pemukulan dan ancaman oleh ayah tirinya di rumah pada 30 Juli 2025; "
+        summary="Rahma Aulia mengalami pemukulan dan ancaman oleh ayah tirinya di rumah pada 30 Juli 2025; "
                 "bibi korban melapor melalui SAPA 129.",
-        is_domestic_violence=True, registered_by=officer,
+        is_domestic_violence=True, registered_by=officer, urgency=Urgency.DARURAT,
         violence_types=[ref(ViolenceType, "Fisik"), ref(ViolenceType, "Psikis")],
         services_needed=[ref(ServiceType, "Kesehatan"), ref(ServiceType, "Rehabilitasi Sosial")],
         victims=[victim], perpetrators=[perpetrator], reporters=[reporter],
@@ -1125,9 +1131,11 @@ def _sample_case_file(doc_type: str) -> CaseFile:
         notes="Dievaluasi setiap pekan.", filled_by=officer,
         items=[
             InterventionPlanItem(service_type=ref(ServiceType, "Kesehatan"), provider="RSUD Kota Tangerang",
-                                 responsible=officer2, target_date=dt.date(2025, 8, 4), notes="Visum et repertum"),
+                                 responsible=officer2, target_date=dt.date(2025, 8, 4), notes="Visum et repertum",
+                                 status=PlanItemStatus.IN_PROGRESS),
             InterventionPlanItem(service_type=ref(ServiceType, "Rehabilitasi Sosial"), provider="UPTD PPA Kota Tangerang",
-                                 responsible=officer, target_date=dt.date(2025, 8, 15), notes="Konseling psikologis"),
+                                 responsible=officer, target_date=dt.date(2025, 8, 15), notes="Konseling psikologis",
+                                 status=PlanItemStatus.PLANNED),
         ],
     )
     consents = [
@@ -1185,13 +1193,13 @@ def _sample_case_file(doc_type: str) -> CaseFile:
     )
     if doc_type == "surat_tugas":
         f.letter = AssignmentLetter(
-            number="800.1.11.1/001/UPTD-PPA/VIII/2025", outreach_date=dt.date(2025, 8, 1), **letter_fields,
+            number="800.1.11.1/001/ST/UPTD-PPA/VIII/2025", outreach_date=dt.date(2025, 8, 1), **letter_fields,
             members=[AssignmentMember(user=u, position_in_list=i, name=u.full_name, nip=u.nip, rank=u.rank,
                                       position=u.position) for i, u in enumerate((officer, officer2), start=1)],
         )
     elif doc_type == "surat_rujukan":
         f.letter = ReferralLetter(
-            number="400.10.2/001/UPTD-PPA/VIII/2025", nature=LetterNature.SEGERA, attachment="1 (satu) berkas",
+            number="400.10.2/001/RJK/UPTD-PPA/VIII/2025", nature=LetterNature.SEGERA, attachment="1 (satu) berkas",
             subject="Rujukan Layanan Kedaruratan", recipient="Direktur RSUD Kota Tangerang",
             recipient_address="Jl. Pulau Putri Raya, Kelapa Indah, Kota Tangerang",
             services_given="Penjangkauan, pengamanan dan dukungan psikososial awal.",
@@ -1204,7 +1212,7 @@ def _sample_case_file(doc_type: str) -> CaseFile:
         instruction.outcomes[0].letter = f.letter
     elif doc_type == "surat_pelimpahan":
         f.letter = TransferLetter(
-            number="400.10.2/002/UPTD-PPA/VIII/2025", nature=LetterNature.RAHASIA, attachment="1 (satu) berkas",
+            number="400.10.2/001/PLK/UPTD-PPA/VIII/2025", nature=LetterNature.RAHASIA, attachment="1 (satu) berkas",
             subject="Pelimpahan Kasus", recipient="Kepala UPTD PPA Provinsi Banten",
             recipient_address="Jl. Syech Nawawi Al Bantani, Kota Serang",
             services_given="Penjangkauan, pengamanan, asesmen risiko dan dukungan psikososial awal.",

@@ -73,7 +73,6 @@ from admin_app.models.forms import (
     RiskAnswer,
     RiskAssessment,
     RiskLevel,
-    VerificationSourceLink,
 )
 from admin_app.models.documents import DocumentTemplateVersion, GeneratedDocument
 from admin_app.models.audit import AuditEvent

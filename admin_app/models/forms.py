@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
 from admin_app.models.cases import Case, Victim
 from admin_app.models.letters import Authority
-from admin_app.models.reference import AmpkCategory, RiskIndicator, ServiceType
+from admin_app.models.reference import AmpkCategory, RiskIndicator, ServiceType, VerificationSource
 from admin_app.models.users import User
 
 
@@ -83,6 +83,14 @@ class FieldDocumentMixin(VersionedMixin, TimestampMixin):
         return self.status == DocumentStatus.COMPLETE
 
 
+outreach_log_verification_sources = Table(
+    "outreach_log_verification_sources",
+    Base.metadata,
+    Column("outreach_log_id", ForeignKey("outreach_logs.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("reference_values.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
 class OutreachLog(FieldDocumentMixin, Base):
     """Step 3 a-c: verification, tracing, going out, rescue and initial support; the evidence of the 2-day standard."""
 
@@ -104,14 +112,7 @@ class OutreachLog(FieldDocumentMixin, Base):
     rescue_actions: Mapped[str | None] = mapped_column(Text)
     safety_actions: Mapped[str | None] = mapped_column(Text)
     initial_support: Mapped[str | None] = mapped_column(Text)  # initial social support given
-    verification_sources: Mapped[list["VerificationSourceLink"]] = relationship(cascade="all, delete-orphan")
-
-
-class VerificationSourceLink(Base):
-    __tablename__ = "outreach_log_verification_sources"
-
-    outreach_log_id: Mapped[int] = mapped_column(ForeignKey("outreach_logs.id", ondelete="CASCADE"), primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), primary_key=True)
+    verification_sources: Mapped[list[VerificationSource]] = relationship(secondary=outreach_log_verification_sources)
 
 
 class Complaint(FieldDocumentMixin, Base):

@@ -132,7 +132,7 @@ def intervention_plan_missing(plan: InterventionPlan) -> list[str]:
         return ["baris rencana layanan (minimal satu)"]
     missing = []
     for number, item in enumerate(plan.items, start=1):
-        if item.service_type_id is None or _blank(item.provider):
+        if (item.service_type_id is None and item.service_type is None) or _blank(item.provider):
             missing.append(f"baris {number}: jenis layanan dan lembaga pemberi layanan")
     return missing
 

@@ -197,6 +197,29 @@ class CaseProcess:
             self._log(case, TransitionAction.SUBMIT, from_step, from_step + 1, user, note, at)
         self.session.flush()
 
+    # ------------------------------------------------------------------ who may fill what
+    def ensure_document_editable(self, user: User, case: Case, code: str) -> None:
+        """Field documents are filled by the team during step 3; the plan and the consent to it also in step 5."""
+        if not user.has_role("petugas"):
+            raise ProcessError("Dokumen lapangan diisi oleh Petugas Layanan PPA yang ditugaskan.")
+        if case.status != CaseStatus.OPEN:
+            raise ProcessError("Kasus sudah selesai; dokumennya tidak dapat diubah lagi.")
+        steps = DOCUMENT_EDIT_STEPS.get(code, (3,))
+        if case.current_step not in steps:
+            where = " atau ".join(str(n) for n in steps)
+            raise ProcessError(f"Dokumen ini hanya dapat diisi atau diubah pada langkah {where}; kasus sedang pada langkah {case.current_step}.")
+        self._require_team(user, case)
+
+    def ensure_people_editable(self, user: User, case: Case) -> None:
+        """Victims, reporters and perpetrators: recorded at intake (step 1) or in the field (step 3)."""
+        if not user.has_role("petugas") or case.status != CaseStatus.OPEN or case.current_step not in (1, 3):
+            raise ProcessError("Data korban, pelapor dan terlapor dapat diisi petugas pada langkah 1 atau 3.")
+        if case.current_step == 1:
+            if case.registered_by_id != user.id:
+                raise ProcessError("Hanya petugas yang mencatat informasi kasus ini yang dapat mengubahnya.")
+        else:
+            self._require_team(user, case)
+
     # ------------------------------------------------------------------ required inputs
     def missing_inputs(self, case: Case, number: int | None = None) -> list[str]:
         """What the step still lacks before it can complete (labels for the user)."""
@@ -769,6 +792,9 @@ class CaseProcess:
         now = now or self.clock()
         return [r for r in case.steps if (r.completed_at or now) > r.due_at]
 
+
+# Which steps a field document may be changed in (default: step 3 only).
+DOCUMENT_EDIT_STEPS: dict[str, tuple[int, ...]] = {"intervention_plan": (3, 5), "plan_consent": (3, 5)}
 
 _ROLE_NAMES = (
     ("petugas", "Petugas Layanan PPA"),

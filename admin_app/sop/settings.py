@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from admin_app.models import HolidayOverride, Setting
 from admin_app.sop.deadlines import DaysPolicy, DeadlinePolicy, MinutesPolicy, WorkingCalendar
+from admin_app.sop.risk import RiskThresholds
 
 
 class SettingError(ValueError):
@@ -128,6 +129,12 @@ def validate_setting(key: str, value: str | None) -> str:
 def get_setting(session: Session, key: str) -> str:
     value = session.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
     return value if value is not None else SETTINGS_BY_KEY[key].default
+
+
+def load_risk_thresholds(session: Session) -> RiskThresholds:
+    high = int(get_setting(session, "risiko.ambang_tinggi"))
+    medium = int(get_setting(session, "risiko.ambang_sedang"))
+    return RiskThresholds(high=high, medium=min(medium, high))
 
 
 def load_deadline_policy(session: Session) -> DeadlinePolicy:

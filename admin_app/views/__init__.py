@@ -8,7 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.extensions import db
 from admin_app.models import Case
-from admin_app.views import system
+from admin_app.views import field_documents, people, system
 from admin_app.views.cases import CaseView
 from admin_app.views.base import TRANSLATIONS_DIR
 from admin_app.views.home import HomeView
@@ -18,10 +18,12 @@ def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app,
         name="Jangkau",
-        index_view=HomeView(name="Beranda", url="/admin", endpoint="admin"),
+        index_view=HomeView(name="Tugas Saya", url="/admin", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/jangkau_base.html", fluid=True),
         translations_path=str(TRANSLATIONS_DIR),
     )
     admin.add_view(CaseView(Case, db, name="Kasus", endpoint="cases"))
+    people.register(admin, db)
+    field_documents.register(admin, db)
     system.register(admin, db)
     return admin

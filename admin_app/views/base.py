@@ -17,6 +17,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
+import datetime as dt
+
+from wtforms.fields import DateTimeLocalField
 from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
@@ -84,7 +87,8 @@ class ProtectedIndexView(AccessMixin, AdminIndexView):
 class SecureModelView(AccessMixin, ModelView):
     form_base_class = JangkauForm
     page_size = 20
-    can_set_page_size = True
+    # The page-size menu's labels are built at run time by Flask-Admin and cannot be translated: left out.
+    can_set_page_size = False
     can_view_details = True
     # Editable list columns post to ajax/update, which skips can_edit: never offered by default.
     column_editable_list: list = []
@@ -149,3 +153,32 @@ class CaseScopedView(SecureModelView):
         except SQLAlchemyError:
             db.session.rollback()
             return None
+
+
+def unit_zone():
+    """The office time zone (setting `waktu.zona`), read once per request."""
+    from flask import g
+
+    if "unit_zone" not in g:
+        g.unit_zone = load_deadline_policy(db.session).zone
+    return g.unit_zone
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date-time typed in office time and stored as timezone-aware UTC."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.tzinfo is None:
+            self.data = self.data.replace(tzinfo=unit_zone()).astimezone(dt.timezone.utc)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return self.data.astimezone(unit_zone()).strftime(self.format[0])

@@ -155,6 +155,14 @@ def _violence_options():
     return [(str(i), n) for i, n in rows]
 
 
+def _allowed(check) -> bool:
+    try:
+        check()
+    except ProcessError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- list formatters
 def _open_run(case: Case) -> CaseStep | None:
     runs = [r for r in case.steps if r.completed_at is None]
@@ -481,7 +489,11 @@ class CaseView(CaseScopedView):
         actions = process.available_actions(current_user, case)
         can_act = any(not a.code.startswith("return_") and a.code != "emergency_referral" for a in actions)
         letters = db.session.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
+        user = current_user._get_current_object()
         return {
+            "can_fill": _allowed(lambda: process.ensure_document_editable(user, case, "complaint"))
+            or _allowed(lambda: process.ensure_document_editable(user, case, "intervention_plan")),
+            "can_edit_people": _allowed(lambda: process.ensure_people_editable(user, case)),
             "process": process,
             "actions": actions,
             "missing": process.missing_inputs(case) if can_act else [],

@@ -27,10 +27,10 @@ from admin_app.extensions import db
 from admin_app.documents.numbering import NumberPatternError, validate_pattern
 from admin_app.security.passwords import hash_password
 from admin_app.sop.settings import SettingError, validate_setting
-from admin_app.views.base import SecureModelView
+from admin_app.views.base import SecureModelView, unit_zone
 
 SYSADMIN = ("sysadmin",)
-CATEGORY_USERS = "Pengguna"
+CATEGORY_USERS = "Akun"
 CATEGORY_REFERENCE = "Data Referensi"
 
 
@@ -75,6 +75,9 @@ class UserView(SecureModelView):
         "new_password": "Isi untuk menetapkan kata sandi baru; kosongkan untuk tidak mengubah.",
     }
     column_details_exclude_list = ("password_hash", "session_version")
+    column_formatters = {
+        "last_login_at": lambda v, c, m, n: m.last_login_at.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if m.last_login_at else "-",
+    }
     form_columns = (
         "username",
         "new_password",

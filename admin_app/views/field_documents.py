@@ -1,0 +1,661 @@
+"""The field documents of step 3 as Flask-Admin forms, laid out in the order of the paper forms.
+
+A document is always opened from its case (`?case_id=`, and `&victim_id=` for per-victim forms); there is no
+case picker in any form. Who may fill it is checked below the screen by the process engine on every save.
+"Tandai lengkap" runs the completeness rules that step 3 checks; a draft can be saved incomplete.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, has_app_context, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.form import rules
+from flask_admin.helpers import get_form_data
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from admin_app.extensions import db
+from admin_app.models import (
+    AUTHORITY_LABELS,
+    AmpkCategory,
+    Authority,
+    BiopsychosocialAssessment,
+    Case,
+    CaseIdentification,
+    CaseKind,
+    Complaint,
+    ConsentDecision,
+    ConsentPurpose,
+    DocumentStatus,
+    IncidentPlace,
+    InformedConsent,
+    InterventionPlan,
+    InterventionPlanItem,
+    OutreachLog,
+    PlanItemStatus,
+    RiskAnswer,
+    RiskAssessment,
+    RiskIndicator,
+    RiskLevel,
+    ServiceType,
+    VerificationSource,
+    Victim,
+    ViolenceType,
+    utcnow,
+)
+from admin_app.sop import completeness
+from admin_app.sop.process import ProcessError
+from admin_app.sop.risk import IndicatorAnswer, computed_level, level_change_problem, risk_score
+from admin_app.sop.settings import load_risk_thresholds
+from admin_app.sop.validation import FieldInvalid, check_case_kind, check_not_future, is_child
+from admin_app.views.base import CaseScopedView, LocalDateTimeField, case_process, unit_zone
+
+CATEGORY = "Dokumen Lapangan"
+MARK_COMPLETE = "Tandai lengkap (siap diperiksa untuk menyelesaikan langkah 3)"
+PLAN_ITEM_STATUS_LABELS = {
+    PlanItemStatus.PLANNED: "Direncanakan",
+    PlanItemStatus.IN_PROGRESS: "Berjalan",
+    PlanItemStatus.DONE: "Selesai",
+    PlanItemStatus.CANCELLED: "Batal",
+}
+
+
+def _active(model):
+    return lambda: db.session.execute(select(model).where(model.active.is_(True)).order_by(model.sort_order)).scalars().all()
+
+
+def _today():
+    return utcnow().astimezone(unit_zone()).date()
+
+
+class FieldDocumentView(CaseScopedView):
+    """Base of the seven field-document screens."""
+
+    doc_code = ""
+    per_victim = False
+    can_delete = False
+    create_template = "admin/document_form.html"
+    edit_template = "admin/document_form.html"
+    details_template = "admin/document_print.html"
+    column_list = ("case", "status", "updated_at")
+    column_labels = {"case": "Kasus", "status": "Status", "updated_at": "Diubah", "victim": "Korban"}
+    form_excluded_columns = ("case", "status", "completed_at", "filled_by", "created_at", "updated_at", "version", "victim")
+    form_extra_fields = {"mark_complete": BooleanField(MARK_COMPLETE)}
+
+    @property
+    def can_create(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
+
+    @property
+    def can_edit(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
+
+    # -- which case (and victim) a new document belongs to: from the URL, checked, never from a form field
+    def _case_from_args(self) -> Case:
+        try:
+            case_id = int(request.args.get("case_id", ""))
+        except ValueError:
+            abort(404)
+        case = db.session.execute(select(Case).where(Case.id == case_id, self._visible_case_clause())).scalar_one_or_none()
+        if case is None:
+            abort(404)
+        return case
+
+    def _visible_case_clause(self):
+        from admin_app.sop.access import visible_cases_clause
+
+        return visible_cases_clause(current_user)
+
+    def _victim_from_args(self, case: Case) -> Victim:
+        try:
+            victim_id = int(request.args.get("victim_id", ""))
+        except ValueError:
+            abort(404)
+        victim = next((v for v in case.victims if v.id == victim_id), None)
+        if victim is None:
+            abort(404)
+        return victim
+
+    def _existing(self, case: Case, victim: Victim | None):
+        stmt = select(self.model).where(self.model.case_id == case.id)
+        if victim is not None:
+            stmt = stmt.where(self.model.victim_id == victim.id)
+        stmt = self._existing_filter(stmt)
+        return db.session.execute(stmt).scalar_one_or_none()
+
+    def _existing_filter(self, stmt):
+        return stmt
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        case = self._case_from_args()
+        victim = self._victim_from_args(case) if self.per_victim else None
+        existing = self._existing(case, victim)
+        if existing is not None:  # one document per case (or victim): open it instead of making a second
+            return redirect(self.get_url(".edit_view", id=existing.id, url=self._case_url(case)))
+        try:
+            self._ensure_editable(case)
+        except ProcessError as exc:
+            flash(str(exc), "error")
+            return redirect(self._case_url(case))
+        return super().create_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        model = self.get_one(request.args.get("id", ""))
+        if model is not None and request.method == "POST":
+            try:
+                self._ensure_editable(model.case)
+            except ProcessError as exc:
+                flash(str(exc), "error")
+                return redirect(self._case_url(model.case))
+        return super().edit_view()
+
+    def _ensure_editable(self, case: Case) -> None:
+        case_process().ensure_document_editable(current_user._get_current_object(), case, self.doc_code)
+
+    def _case_url(self, case: Case) -> str:
+        return url_for("cases.details_view", id=case.id)
+
+    def get_save_return_url(self, model, is_created=False):
+        return self._case_url(model.case)
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        case = model.case if model is not None else (self._case_from_args() if request.args.get("case_id") else None)
+        kwargs.setdefault("doc_title", self.name)
+        kwargs.setdefault("doc_case", case)
+        kwargs.setdefault("case_url", self._case_url(case) if case else None)
+        kwargs.setdefault("doc_victim", getattr(model, "victim", None) if model is not None else None)
+        return super().render(template, **kwargs)
+
+    def on_form_prefill(self, form, id):
+        model = self.get_one(id)
+        if model is not None and hasattr(form, "mark_complete"):
+            form.mark_complete.data = model.status == DocumentStatus.COMPLETE
+
+    # -- saving: ownership, engine check, validation, completeness
+    def on_model_change(self, form, model, is_created):
+        # Flask-Admin has already added the new row to the session: no flush before its case is set.
+        with db.session.no_autoflush:
+            self._apply_model_change(form, model, is_created)
+
+    def _apply_model_change(self, form, model, is_created):
+        if is_created:
+            case = self._case_from_args()
+            model.case_id = case.id
+            model.case = case
+            if self.per_victim:
+                victim = self._victim_from_args(case)
+                model.victim_id = victim.id
+                model.victim = victim
+        case = model.case
+        try:
+            self._ensure_editable(case)
+        except ProcessError as exc:
+            raise ValidationError(str(exc)) from None
+        model.filled_by_id = current_user.id
+        self.validate_document(form, model)
+        if form.mark_complete.data:
+            missing = self.missing(model)
+            if missing:
+                raise ValidationError("Belum dapat ditandai lengkap. Yang belum ada: " + "; ".join(missing) + ".")
+            model.status = DocumentStatus.COMPLETE
+            model.completed_at = utcnow()
+        else:
+            model.status = DocumentStatus.DRAFT
+            model.completed_at = None
+
+    def validate_document(self, form, model) -> None:
+        """Rules every save must meet, draft or not (clear message per field)."""
+
+    def missing(self, model) -> list[str]:
+        raise NotImplementedError
+
+
+def _not_future(label):
+    def check(form, field):
+        if field.data is not None:
+            try:
+                check_not_future(field.data, _today(), label)
+            except FieldInvalid as exc:
+                raise ValidationError(str(exc)) from None
+
+    return check
+
+
+class OutreachLogView(FieldDocumentView):
+    doc_code = "outreach_log"
+    form_columns = (
+        "verification_sources", "verification_notes", "address_traced", "departed_at", "arrived_at", "returned_at",
+        "team_present", "companions", "rescue_actions", "safety_actions", "initial_support", "mark_complete",
+    )
+    form_overrides = {"departed_at": LocalDateTimeField, "arrived_at": LocalDateTimeField, "returned_at": LocalDateTimeField}
+    form_args = {"verification_sources": {"query_factory": _active(VerificationSource)}}
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        verification_sources="Verifikasi data melalui",
+        verification_notes="Hasil verifikasi data",
+        address_traced="Alamat yang ditelusuri",
+        departed_at="Waktu berangkat",
+        arrived_at="Waktu tiba di lokasi korban",
+        returned_at="Waktu kembali",
+        team_present="Petugas yang berangkat",
+        companions="Pendamping (Unit PPA Polres, tenaga kesehatan, dll.)",
+        rescue_actions="Tindakan penyelamatan",
+        safety_actions="Tindakan pengamanan korban",
+        initial_support="Dukungan psikososial awal",
+    )
+    column_descriptions = {
+        "verification_notes": "Dengan siapa data korban dicocokkan (DP3AP2KB, kelurahan, RT/RW, kepolisian) dan hasilnya.",
+        "departed_at": "Waktu-waktu ini menjadi bukti mutu baku 2 hari kerja.",
+        "rescue_actions": "Tulis \"tidak diperlukan\" bila korban sudah aman.",
+    }
+    form_rules = [
+        rules.FieldSet(("verification_sources", "verification_notes", "address_traced"), "a. Verifikasi dan penelusuran alamat"),
+        rules.FieldSet(("departed_at", "arrived_at", "returned_at", "team_present", "companions"), "Perjalanan penjangkauan"),
+        rules.FieldSet(("rescue_actions", "safety_actions", "initial_support"), "c. Penyelamatan, pengamanan dan dukungan awal"),
+        rules.Field("mark_complete"),
+    ]
+
+    def validate_document(self, form, model):
+        now = utcnow()
+        for name in ("departed_at", "arrived_at", "returned_at"):
+            value = getattr(model, name)
+            if value is not None and value > now:
+                raise ValidationError(f"{self.column_labels[name]} tidak boleh di masa depan.")
+        if model.departed_at and model.arrived_at and model.arrived_at < model.departed_at:
+            raise ValidationError("Waktu tiba tidak boleh sebelum waktu berangkat.")
+        if model.arrived_at and model.returned_at and model.returned_at < model.arrived_at:
+            raise ValidationError("Waktu kembali tidak boleh sebelum waktu tiba.")
+
+    def missing(self, model):
+        return completeness.outreach_log_missing(model)
+
+
+class ComplaintView(FieldDocumentView):
+    doc_code = "complaint"
+    form_columns = ("complaint_date", "what", "who", "when", "where", "why", "how", "expectations", "mark_complete")
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        complaint_date="Tanggal pengaduan",
+        what="Apa yang terjadi (what)",
+        who="Siapa yang terlibat (who)",
+        when="Kapan terjadi (when)",
+        where="Di mana terjadi (where)",
+        why="Mengapa terjadi (why)",
+        how="Bagaimana terjadi (how)",
+        expectations="Harapan korban/pelapor",
+    )
+    form_args = {"complaint_date": {"validators": [_not_future("Tanggal pengaduan")]}}
+    form_rules = [
+        rules.Macro("document_macros.people", section="pelapor"),
+        rules.FieldSet(("complaint_date",), "Pengaduan"),
+        rules.Macro("document_macros.people", section="korban"),
+        rules.Macro("document_macros.people", section="terlapor"),
+        rules.FieldSet(("what", "who", "when", "where", "why", "how"), "Kronologi kejadian (5W1H)"),
+        rules.FieldSet(("incident_place", "violence_types", "services_needed"), "Tempat, bentuk kekerasan dan layanan"),
+        rules.FieldSet(("expectations",), "Harapan"),
+        rules.Field("mark_complete"),
+    ]
+
+    def _with_case_fields(self, form_class):
+        from wtforms import SelectMultipleField
+
+        class WithCaseFields(form_class):
+            incident_place = SelectField("Tempat kejadian", coerce=int, validators=[Optional()])
+            violence_types = SelectMultipleField("Bentuk kekerasan (boleh lebih dari satu)", coerce=int, validators=[Optional()])
+            services_needed = SelectMultipleField("Layanan yang dibutuhkan", coerce=int, validators=[Optional()])
+
+        return WithCaseFields
+
+    def get_create_form(self):
+        return self._with_case_fields(super().get_create_form())
+
+    def get_edit_form(self):
+        return self._with_case_fields(super().get_edit_form())
+
+    def _choices(self, form):
+        def active(model):
+            return [(r.id, r.label) for r in _active(model)()]
+
+        form.incident_place.choices = [(0, "- pilih -")] + active(IncidentPlace)
+        form.violence_types.choices = active(ViolenceType)
+        form.services_needed.choices = active(ServiceType)
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        self._choices(form)
+        if request.method == "GET":
+            case = self._case_from_args()
+            self._prefill_case_fields(form, case)
+            form.complaint_date.data = case.reported_date
+            form.what.data = case.summary
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        self._choices(form)
+        return form
+
+    def _prefill_case_fields(self, form, case):
+        form.incident_place.data = case.incident_place_id or 0
+        form.violence_types.data = [v.id for v in case.violence_types]
+        form.services_needed.data = [s.id for s in case.services_needed]
+
+    def on_form_prefill(self, form, id):
+        super().on_form_prefill(form, id)
+        model = self.get_one(id)
+        if model is not None:
+            self._prefill_case_fields(form, model.case)
+
+    def validate_document(self, form, model):
+        case = model.case
+        case.incident_place_id = form.incident_place.data or None
+        wanted_types = set(form.violence_types.data or [])
+        case.violence_types = [v for v in _active(ViolenceType)() if v.id in wanted_types]
+        wanted_services = set(form.services_needed.data or [])
+        case.services_needed = [s for s in _active(ServiceType)() if s.id in wanted_services]
+        if model.complaint_date and model.complaint_date < (case.incident_date or model.complaint_date):
+            raise ValidationError("Tanggal pengaduan tidak boleh sebelum tanggal kejadian.")
+
+    def missing(self, model):
+        return completeness.complaint_missing(model, model.case)
+
+
+class CaseIdentificationView(FieldDocumentView):
+    doc_code = "identification"
+    per_victim = True
+    column_list = ("case", "victim", "case_kind", "authority", "status")
+    form_columns = ("case_kind", "is_trafficking", "ampk_category", "authority", "belongs_to", "disability_needs", "notes", "mark_complete")
+    form_overrides = {"case_kind": SelectField, "authority": SelectField}
+    form_args = {
+        "case_kind": {
+            "choices": [("", "- pilih -"), (CaseKind.KTP.value, "KTP - kekerasan terhadap perempuan (dewasa)"),
+                        (CaseKind.KTA.value, "KTA - kekerasan terhadap anak (di bawah 18 tahun)")],
+            "coerce": lambda v: CaseKind(v) if v else None,
+        },
+        "authority": {
+            "choices": [("", "- pilih -")] + [(a.value, AUTHORITY_LABELS[a]) for a in Authority],
+            "coerce": lambda v: Authority(v) if v else None,
+        },
+        "ampk_category": {"query_factory": _active(AmpkCategory)},
+    }
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        case_kind="Jenis kasus",
+        is_trafficking="Tindak pidana perdagangan orang (TPPO)",
+        ampk_category="Anak yang memerlukan perlindungan khusus (AMPK)",
+        authority="Kewenangan",
+        belongs_to="Instansi yang berwenang (bila bukan UPTD PPA Kota)",
+        disability_needs="Kebutuhan khusus disabilitas",
+        notes="Catatan",
+    )
+    column_descriptions = {
+        "authority": "Kota: UPTD PPA Kota Tangerang. Provinsi: lintas kabupaten/kota. Pusat: lintas provinsi atau internasional (UU 12/2022 Pasal 74).",
+        "ampk_category": "Isi bila korban anak termasuk salah satu dari 15 kategori UU 35/2014 Pasal 59 ayat (2).",
+    }
+
+    def validate_document(self, form, model):
+        victim = model.victim
+        day = model.case.incident_date or model.case.reported_date
+        if model.case_kind is None:
+            return
+        try:
+            child = is_child(victim.birth_date or victim.age_estimate, day)
+        except FieldInvalid:
+            raise ValidationError(
+                "Isi tanggal lahir atau perkiraan umur korban dulu: jenis kasus KTP/KTA ditentukan dari umur saat kejadian."
+            ) from None
+        try:
+            check_case_kind(model.case_kind.value, child, victim.sex.value if victim.sex else None)
+        except FieldInvalid as exc:
+            raise ValidationError(str(exc)) from None
+        if model.ampk_category is not None and not child:
+            raise ValidationError("Kategori AMPK hanya untuk korban anak.")
+
+    def missing(self, model):
+        return completeness.identification_missing(model, model.victim, model.case.incident_date or model.case.reported_date)
+
+
+class RiskAssessmentView(FieldDocumentView):
+    """The checklist is built from the active indicators each time: the administrator may change them."""
+
+    doc_code = "risk_assessment"
+    per_victim = True
+    column_list = ("case", "victim", "score", "final_level", "status")
+    form_columns = ("final_level", "level_change_reason", "notes", "mark_complete")
+    form_overrides = {"final_level": SelectField}
+    form_args = {
+        "final_level": {
+            "choices": [("", "- sesuai hasil perhitungan -")] + [(lv.value, lv.value.capitalize()) for lv in RiskLevel],
+            "coerce": lambda v: RiskLevel(v) if v else None,
+        }
+    }
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        score="Skor",
+        final_level="Tingkat risiko",
+        level_change_reason="Alasan mengubah tingkat risiko",
+        notes="Catatan",
+    )
+    column_descriptions = {
+        "final_level": "Tingkat dihitung dari bobot indikator. Petugas boleh menaikkan; menurunkan wajib disertai alasan.",
+    }
+
+    def _indicators(self):
+        if not has_app_context():
+            return []  # Flask-Admin builds a form at start-up; the real checklist is built per request
+        return db.session.execute(
+            select(RiskIndicator).where(RiskIndicator.active.is_(True)).order_by(RiskIndicator.sort_order)
+        ).scalars().all()
+
+    def _with_indicators(self, form_class):
+        fields = {f"ind_{i.id}": BooleanField(f"{i.label} (bobot {i.weight}{', langsung tinggi' if i.forces_high else ''})") for i in self._indicators()}
+        return type("RiskForm", (form_class,), fields)
+
+    def get_create_form(self):
+        return self._with_indicators(super().get_create_form())
+
+    def get_edit_form(self):
+        return self._with_indicators(super().get_edit_form())
+
+    # The indicator list can change at any time, so the form class is built per request (not cached on the
+    # shared view object), with the checklist first, as on the paper form.
+    def create_form(self, obj=None):
+        return self._checklist_first(self.get_create_form()(get_form_data(), obj=obj))
+
+    def edit_form(self, obj=None):
+        return self._checklist_first(self.get_edit_form()(get_form_data(), obj=obj))
+
+    @staticmethod
+    def _checklist_first(form):
+        ordered = sorted(form._fields.items(), key=lambda item: (not item[0].startswith("ind_"),))
+        form._fields = dict(ordered)
+        return form
+
+    def on_form_prefill(self, form, id):
+        super().on_form_prefill(form, id)
+        model = self.get_one(id)
+        if model is None:
+            return
+        present = {a.indicator_id for a in model.answers if a.present}
+        for name, field in form._fields.items():
+            if name.startswith("ind_"):
+                field.data = int(name[4:]) in present
+
+    def validate_document(self, form, model):
+        indicators = self._indicators()
+        answers = {a.indicator_id: a for a in model.answers}
+        checklist = []
+        for indicator in indicators:
+            present = bool(getattr(form, f"ind_{indicator.id}").data)
+            answer = answers.get(indicator.id)
+            if answer is None:
+                answer = RiskAnswer(indicator_id=indicator.id)
+                model.answers.append(answer)
+            answer.present = present
+            answer.weight = indicator.weight
+            checklist.append(IndicatorAnswer(indicator.weight, indicator.forces_high, present))
+        model.score = risk_score(checklist)
+        model.computed_level = computed_level(checklist, load_risk_thresholds(db.session))
+        if model.final_level is None:
+            model.final_level = model.computed_level
+        problem = level_change_problem(model.computed_level, model.final_level, model.level_change_reason)
+        if problem:
+            raise ValidationError(problem)
+
+    def after_model_change(self, form, model, is_created):
+        if model.final_level == RiskLevel.TINGGI:
+            flash(
+                "RISIKO TINGGI: layanan darurat lebih dahulu (penyelamatan, kepolisian, kesehatan) sebelum asesmen "
+                "selesai. Segera laporkan kepada Kepala UPTD PPA untuk rujukan layanan kedaruratan.",
+                "error",
+            )
+
+    def missing(self, model):
+        active = {i.id for i in self._indicators()}
+        return completeness.risk_assessment_missing(model, active)
+
+
+class InformedConsentView(FieldDocumentView):
+    """Persetujuan layanan (step 3) or the consent to the intervention plan (step 5): `?purpose=`."""
+
+    doc_code = "consent"
+    per_victim = True
+    column_list = ("case", "victim", "purpose", "decision", "status")
+    form_columns = (
+        "consenter_name", "consenter_is_guardian", "consenter_relation", "consents_to_services", "consents_to_data_sharing",
+        "sharing_institutions", "consents_to_simfoni", "decision", "consent_date", "place", "witness_name", "notes", "mark_complete",
+    )
+    form_overrides = {"decision": SelectField}
+    form_args = {
+        "decision": {
+            "choices": [("", "- pilih -"), (ConsentDecision.GIVEN.value, "Setuju"), (ConsentDecision.REFUSED.value, "Menolak")],
+            "coerce": lambda v: ConsentDecision(v) if v else None,
+        },
+        "consent_date": {"validators": [_not_future("Tanggal persetujuan")]},
+    }
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        purpose="Untuk",
+        consenter_name="Nama yang memberi persetujuan",
+        consenter_is_guardian="Diberikan oleh orang tua/wali (korban anak)",
+        consenter_relation="Hubungan dengan korban",
+        consents_to_services="Setuju menerima layanan",
+        consents_to_data_sharing="Setuju data dibagikan kepada lembaga rujukan",
+        sharing_institutions="Lembaga yang boleh menerima data",
+        consents_to_simfoni="Setuju dicatat dalam Simfoni PPA",
+        decision="Keputusan",
+        consent_date="Tanggal",
+        place="Tempat",
+        witness_name="Saksi",
+        notes="Catatan",
+    )
+    column_descriptions = {
+        "consents_to_data_sharing": "Tanpa persetujuan ini surat rujukan hanya dapat diterbitkan dengan alasan darurat dari Kepala.",
+    }
+
+    def _purpose(self) -> ConsentPurpose:
+        try:
+            return ConsentPurpose(request.args.get("purpose", ConsentPurpose.SERVICE.value))
+        except ValueError:
+            abort(404)
+
+    def _existing_filter(self, stmt):
+        return stmt.where(InformedConsent.purpose == self._purpose())
+
+    def _ensure_editable(self, case):
+        code = "plan_consent" if self._purpose_of_request_or_model() == ConsentPurpose.PLAN else "consent"
+        case_process().ensure_document_editable(current_user._get_current_object(), case, code)
+
+    def _purpose_of_request_or_model(self):
+        if request.args.get("id"):
+            model = self.get_one(request.args["id"])
+            if model is not None:
+                return model.purpose
+        return self._purpose()
+
+    def _apply_model_change(self, form, model, is_created):
+        if is_created:
+            model.purpose = self._purpose()
+        super()._apply_model_change(form, model, is_created)
+
+    def missing(self, model):
+        day = model.case.incident_date or model.case.reported_date
+        age = model.victim.age_on(day) if model.victim else None
+        missing = completeness.consent_missing(model, age is not None and age < 18)
+        if model.purpose == ConsentPurpose.PLAN and model.decision != ConsentDecision.GIVEN:
+            missing.append("persetujuan atas rencana intervensi (keputusan: setuju)")
+        return missing
+
+
+class BiopsychosocialView(FieldDocumentView):
+    doc_code = "biopsychosocial"
+    form_columns = ("assessed_on", "physical", "psychological", "social", "economic", "legal", "summary", "mark_complete")
+    form_args = {"assessed_on": {"validators": [_not_future("Tanggal asesmen")]}}
+    column_labels = dict(
+        FieldDocumentView.column_labels,
+        assessed_on="Tanggal asesmen",
+        physical="Bio: kondisi fisik dan kesehatan",
+        psychological="Psiko: kondisi psikologis",
+        social="Sosial: keluarga dan lingkungan",
+        economic="Ekonomi",
+        legal="Kebutuhan hukum",
+        summary="Kesimpulan asesmen",
+    )
+
+    def missing(self, model):
+        return completeness.biopsychosocial_missing(model)
+
+
+class InterventionPlanView(FieldDocumentView):
+    doc_code = "intervention_plan"
+    form_columns = ("goal", "items", "notes", "mark_complete")
+    column_labels = dict(FieldDocumentView.column_labels, goal="Tujuan intervensi", items="Rencana layanan", notes="Catatan")
+    inline_models = [
+        (
+            InterventionPlanItem,
+            {
+                "form_columns": ("id", "service_type", "provider", "responsible", "target_date", "status", "notes"),
+                "column_labels": {
+                    "service_type": "Layanan",
+                    "provider": "Lembaga pemberi layanan",
+                    "responsible": "Petugas penanggung jawab",
+                    "target_date": "Target tanggal",
+                    "status": "Status",
+                    "notes": "Catatan",
+                },
+                "form_overrides": {"status": SelectField},
+                "form_args": {
+                    "service_type": {"query_factory": _active(ServiceType)},
+                    "status": {
+                        "choices": [(s.value, PLAN_ITEM_STATUS_LABELS[s]) for s in PlanItemStatus],
+                        "coerce": lambda v: PlanItemStatus(v) if v else PlanItemStatus.PLANNED,
+                    },
+                },
+            },
+        )
+    ]
+
+    def missing(self, model):
+        return completeness.intervention_plan_missing(model)
+
+
+VIEWS = (
+    (OutreachLogView, OutreachLog, "Catatan Penjangkauan", "outreach_log"),
+    (ComplaintView, Complaint, "Formulir Pengaduan", "complaint"),
+    (CaseIdentificationView, CaseIdentification, "Identifikasi KTP/KTA", "identification"),
+    (RiskAssessmentView, RiskAssessment, "Asesmen Risiko", "risk_assessment"),
+    (InformedConsentView, InformedConsent, "Persetujuan Layanan", "consent"),
+    (BiopsychosocialView, BiopsychosocialAssessment, "Asesmen Biopsikososial", "biopsychosocial"),
+    (InterventionPlanView, InterventionPlan, "Rencana Intervensi", "intervention_plan"),
+)
+
+
+def register(admin, database) -> None:
+    for view_class, model, name, endpoint in VIEWS:
+        admin.add_view(view_class(model, database, name=name, category=CATEGORY, endpoint=endpoint))

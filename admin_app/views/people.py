@@ -1,0 +1,250 @@
+"""Victims, reporters and perpetrators of a case: identity fields validated (NIK, No. KK, phone, RT/RW, dates),
+opened from the case (`?case_id=`), editable by the officer at step 1 or the team at step 3."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.form import rules
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from admin_app.extensions import db
+from admin_app.models import (
+    Case,
+    DisabilityKind,
+    Education,
+    MaritalStatus,
+    Nationality,
+    Occupation,
+    Perpetrator,
+    PerpetratorRelation,
+    Region,
+    RegionLevel,
+    Religion,
+    Reporter,
+    Sex,
+    Victim,
+    utcnow,
+)
+from admin_app.sop.access import visible_cases_clause
+from admin_app.sop.process import ProcessError
+from admin_app.sop.validation import (
+    FieldInvalid,
+    check_incident_after_birth,
+    check_not_future,
+    clean_family_card_number,
+    clean_nik,
+    clean_phone,
+    clean_rt_rw,
+    nik_warnings,
+)
+from admin_app.views.base import CaseScopedView, case_process, unit_zone
+
+CATEGORY = "Dokumen Lapangan"
+
+
+def _cleaner(clean):
+    """A WTForms validator from a `sop.validation` cleaner: the cleaned value replaces what was typed."""
+
+    def validator(form, field):
+        try:
+            field.data = clean(field.data)
+        except FieldInvalid as exc:
+            raise ValidationError(str(exc)) from None
+
+    return validator
+
+
+def _active(model):
+    return lambda: db.session.execute(select(model).where(model.active.is_(True)).order_by(model.sort_order)).scalars().all()
+
+
+def _kelurahan():
+    return db.session.execute(
+        select(Region).where(Region.level == RegionLevel.KELURAHAN, Region.active.is_(True)).order_by(Region.name)
+    ).scalars().all()
+
+
+def _enum_select(enum_cls, labels):
+    return {
+        "choices": [("", "- pilih -")] + [(m.value, labels[m]) for m in enum_cls],
+        "coerce": lambda v: enum_cls(v) if v else None,
+    }
+
+
+PERSON_LABELS = {
+    "full_name": "Nama lengkap",
+    "alias": "Nama panggilan/alias",
+    "sex": "Jenis kelamin",
+    "birth_place": "Tempat lahir",
+    "birth_date": "Tanggal lahir",
+    "age_estimate": "Perkiraan umur (tahun, bila tanggal lahir tidak diketahui)",
+    "nik": "NIK",
+    "family_card_number": "Nomor KK",
+    "phone": "Nomor telepon",
+    "nationality": "Kewarganegaraan",
+    "address": "Alamat (jalan, nomor rumah)",
+    "rt": "RT",
+    "rw": "RW",
+    "region": "Kelurahan (Kota Tangerang)",
+    "address_outside_city": "Alamat di luar Kota Tangerang (kelurahan, kecamatan, kota/kabupaten)",
+    "religion": "Agama",
+    "education": "Pendidikan",
+    "occupation": "Pekerjaan",
+    "marital_status": "Status perkawinan",
+    "has_disability": "Penyandang disabilitas",
+    "disability_kind": "Jenis disabilitas",
+    "disability_notes": "Penyesuaian layanan yang dibutuhkan",
+    "is_pregnant": "Sedang hamil",
+    "relation_to_victim": "Hubungan dengan korban",
+    "institution": "Lembaga (bila pelapor dari instansi)",
+    "is_victim": "Pelapor adalah korban sendiri",
+    "relation": "Hubungan dengan korban",
+    "lives_with_victim": "Tinggal serumah dengan korban",
+    "case": "Kasus",
+}
+
+PERSON_ARGS = {
+    "full_name": {"filters": [lambda v: v.strip() if isinstance(v, str) else v]},
+    "nik": {"validators": [_cleaner(clean_nik)], "description": "16 digit; boleh dikosongkan bila tidak ada."},
+    "family_card_number": {"validators": [_cleaner(clean_family_card_number)]},
+    "phone": {"validators": [_cleaner(clean_phone)], "description": "Contoh: 0812-3456-7890; disimpan sebagai +62..."},
+    "rt": {"validators": [_cleaner(clean_rt_rw)]},
+    "rw": {"validators": [_cleaner(clean_rt_rw)]},
+    "sex": _enum_select(Sex, {Sex.LAKI_LAKI: "Laki-laki", Sex.PEREMPUAN: "Perempuan"}),
+    "nationality": {"choices": [(n.value, n.value) for n in Nationality], "coerce": Nationality},
+    "region": {"query_factory": _kelurahan},
+    "religion": {"query_factory": _active(Religion)},
+    "education": {"query_factory": _active(Education)},
+    "occupation": {"query_factory": _active(Occupation)},
+    "marital_status": {"query_factory": _active(MaritalStatus)},
+}
+
+IDENTITY = ("full_name", "alias", "sex", "birth_place", "birth_date", "age_estimate", "nik", "family_card_number", "nationality")
+ADDRESS = ("address", "rt", "rw", "region", "address_outside_city", "phone")
+SOCIAL = ("religion", "education", "occupation", "marital_status")
+
+
+class PersonView(CaseScopedView):
+    can_delete = False
+    create_template = "admin/document_form.html"
+    edit_template = "admin/document_form.html"
+    column_list = ("case", "full_name", "sex", "birth_date")
+    column_labels = PERSON_LABELS
+    column_searchable_list = ("full_name",)
+    form_overrides = {"sex": SelectField, "nationality": SelectField}
+    form_args = PERSON_ARGS
+    column_details_exclude_list = ("version", "created_at", "updated_at")
+
+    @property
+    def can_create(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
+
+    @property
+    def can_edit(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
+
+    def _case_from_args(self) -> Case:
+        try:
+            case_id = int(request.args.get("case_id", ""))
+        except ValueError:
+            abort(404)
+        case = db.session.execute(select(Case).where(Case.id == case_id, visible_cases_clause(current_user))).scalar_one_or_none()
+        if case is None:
+            abort(404)
+        return case
+
+    def _ensure_editable(self, case):
+        case_process().ensure_people_editable(current_user._get_current_object(), case)
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        case = self._case_from_args()
+        try:
+            self._ensure_editable(case)
+        except ProcessError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("cases.details_view", id=case.id))
+        return super().create_view()
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        case = model.case if model is not None else (self._case_from_args() if request.args.get("case_id") else None)
+        kwargs.setdefault("doc_title", self.name)
+        kwargs.setdefault("doc_case", case)
+        kwargs.setdefault("case_url", request.args.get("url") or (url_for("cases.details_view", id=case.id) if case else None))
+        return super().render(template, **kwargs)
+
+    def get_save_return_url(self, model, is_created=False):
+        target = request.args.get("url", "")
+        if target.startswith("/admin/") and not target.startswith("//"):
+            return target
+        return url_for("cases.details_view", id=model.case_id)
+
+    def on_model_change(self, form, model, is_created):
+        # Flask-Admin has already added the new row to the session: no flush before its case is set.
+        with db.session.no_autoflush:
+            self._apply_model_change(form, model, is_created)
+
+    def _apply_model_change(self, form, model, is_created):
+        if is_created:
+            case = self._case_from_args()
+            model.case_id = case.id
+            model.case = case
+        try:
+            self._ensure_editable(model.case)
+        except ProcessError as exc:
+            raise ValidationError(str(exc)) from None
+        today = utcnow().astimezone(unit_zone()).date()
+        try:
+            check_not_future(model.birth_date, today, "Tanggal lahir")
+            check_incident_after_birth(model.case.incident_date, model.birth_date)
+        except FieldInvalid as exc:
+            raise ValidationError(str(exc)) from None
+        if model.age_estimate is not None and not 0 <= model.age_estimate <= 120:
+            raise ValidationError("Perkiraan umur harus antara 0 dan 120 tahun.")
+        if model.region is not None and model.address_outside_city:
+            raise ValidationError("Isi kelurahan Kota Tangerang atau alamat di luar kota, tidak keduanya.")
+
+    def after_model_change(self, form, model, is_created):
+        for warning in nik_warnings(model.nik, model.birth_date, model.sex.value if model.sex else None):
+            flash("Periksa kembali: " + warning, "warning")
+
+
+class VictimView(PersonView):
+    form_columns = IDENTITY + ADDRESS + SOCIAL + ("has_disability", "disability_kind", "disability_notes", "is_pregnant")
+    form_args = dict(PERSON_ARGS, disability_kind={"query_factory": _active(DisabilityKind)})
+    form_rules = [
+        rules.FieldSet(IDENTITY, "Identitas korban"),
+        rules.FieldSet(ADDRESS, "Alamat dan kontak"),
+        rules.FieldSet(SOCIAL, "Data sosial"),
+        rules.FieldSet(("has_disability", "disability_kind", "disability_notes", "is_pregnant"), "Kebutuhan khusus"),
+    ]
+
+
+class ReporterView(PersonView):
+    form_columns = ("is_victim", "full_name", "relation_to_victim", "institution", "sex", "phone", "nik") + ADDRESS[:-1]
+    form_rules = [
+        rules.FieldSet(("is_victim", "full_name", "relation_to_victim", "institution", "sex", "phone", "nik"), "Pelapor"),
+        rules.FieldSet(ADDRESS[:-1], "Alamat"),
+    ]
+
+
+class PerpetratorView(PersonView):
+    form_columns = IDENTITY + ("relation", "lives_with_victim") + ADDRESS + SOCIAL
+    form_args = dict(PERSON_ARGS, relation={"query_factory": _active(PerpetratorRelation)})
+    form_rules = [
+        rules.FieldSet(IDENTITY, "Identitas terlapor"),
+        rules.FieldSet(("relation", "lives_with_victim"), "Hubungan dengan korban"),
+        rules.FieldSet(ADDRESS, "Alamat dan kontak"),
+        rules.FieldSet(SOCIAL, "Data sosial"),
+    ]
+
+
+def register(admin, database) -> None:
+    admin.add_view(VictimView(Victim, database, name="Korban", category=CATEGORY, endpoint="victims"))
+    admin.add_view(ReporterView(Reporter, database, name="Pelapor", category=CATEGORY, endpoint="reporters"))
+    admin.add_view(PerpetratorView(Perpetrator, database, name="Terlapor", category=CATEGORY, endpoint="perpetrators"))
