@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import Role, RoleCode, User
+from admin_app.security.audit import verify_chain
 from admin_app.security.passwords import hash_password
 from admin_app.seeding.reference import load_reference_data
 
@@ -17,6 +18,23 @@ from admin_app.seeding.reference import load_reference_data
 def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(audit_group)
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Log audit."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Periksa rantai hash log audit: entri yang diubah atau dihapus akan terlihat."""
+    checked, problems = verify_chain(db.session)
+    for problem in problems:
+        click.echo(f"Entri #{problem.event_id}: {problem.problem}", err=True)
+    if problems:
+        raise click.ClickException(f"Log audit TIDAK UTUH: {len(problems)} masalah pada {checked} entri.")
+    click.echo(f"Log audit utuh: {checked} entri diperiksa.")
 
 
 @click.command("seed")

@@ -7,7 +7,8 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.extensions import db
-from admin_app.models import Case
+from admin_app.models import AuditEvent, Case
+from admin_app.views.audit import AuditEventView
 from admin_app.views import field_documents, people, system
 from admin_app.views.cases import CaseView
 from admin_app.views.base import TRANSLATIONS_DIR
@@ -26,4 +27,5 @@ def init_admin(app: Flask) -> Admin:
     people.register(admin, db)
     field_documents.register(admin, db)
     system.register(admin, db)
+    admin.add_view(AuditEventView(AuditEvent, db, name="Log Audit", endpoint="audit"))
     return admin

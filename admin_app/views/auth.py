@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 from admin_app.extensions import db
 from admin_app.models import User, utcnow
 from admin_app.security.passwords import hash_password, needs_rehash, verify_password
+from admin_app.views.auditing import audit
 from admin_app.views.base import form_translations
 
 bp = Blueprint("auth", __name__)
@@ -64,7 +65,10 @@ def login():
             db.session.commit()
             session.clear()  # no state carried over from before login
             login_user(user)
+            audit("login", object_type="users", object_id=user.id)
             return redirect(safe_next(form.next.data))
+        audit("login_failed", username=username[:64], outcome="failed",
+              detail={"alasan": "akun tidak aktif" if user is not None and password_ok else "nama pengguna/kata sandi salah"})
         error = LOGIN_FAILED
     elif request.method == "POST":
         error = LOGIN_FAILED
@@ -75,6 +79,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
+        audit("logout", object_type="users", object_id=current_user.id)
         user = db.session.get(User, current_user.id)
         # Ends every session of this user, also copies of the cookie elsewhere.
         user.session_version = (user.session_version or 0) + 1

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_admin import expose
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401 - Flask-Admin's own catalogue
 from flask_admin.contrib.sqla import ModelView
@@ -23,6 +24,8 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
+from admin_app.security.audit import describe_changes
+from admin_app.views.auditing import audit
 from admin_app.models import Case
 from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.process import CaseProcess
@@ -73,6 +76,7 @@ class AccessMixin:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        audit("refused", object_type=self.endpoint, outcome="refused", detail={"url": request.path})
         abort(403)
 
 
@@ -93,6 +97,23 @@ class SecureModelView(AccessMixin, ModelView):
     # Editable list columns post to ajax/update, which skips can_edit: never offered by default.
     column_editable_list: list = []
 
+    audit_object_type: str | None = None  # defaults to the table name
+
+    def _on_model_change(self, form, model, is_created):
+        # Flask-Admin calls this after the form filled the row and before commit: the moment the changes are known.
+        super()._on_model_change(form, model, is_created)
+        g.audit_changes = changed_fields(model)
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        audit(
+            "create" if is_created else "update",
+            object_type=self.audit_object_type or model.__tablename__,
+            object_id=getattr(model, "id", None),
+            case_id=case_id_of(model),
+            detail={"fields": describe_changes(g.pop("audit_changes", {}))},
+        )
+
     def handle_view_exception(self, exc: Exception) -> bool:
         db.session.rollback()
         if isinstance(exc, (ValidationError, DomainError)):
@@ -112,6 +133,30 @@ class SecureModelView(AccessMixin, ModelView):
             flash(MSG_FAILED, "error")
         # True: handled, Flask-Admin must not flash the raw exception text.
         return True
+
+
+def changed_fields(model) -> dict:
+    """Column and relationship changes of a row since it was loaded: name -> (old, new)."""
+    from sqlalchemy import inspect
+
+    state = inspect(model)
+    changes = {}
+    for attr in state.mapper.attrs:
+        if attr.key in ("version", "updated_at", "created_at"):
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted and len(history.deleted) == 1 else list(history.deleted)
+            new = history.added[0] if history.added and len(history.added) == 1 else list(history.added)
+            if hasattr(attr, "columns") or old or new:
+                changes[attr.key] = (old if old != [] else None, new if new != [] else None)
+    return changes
+
+
+def case_id_of(model) -> int | None:
+    if isinstance(model, Case):
+        return model.id
+    return getattr(model, "case_id", None)
 
 
 def case_process():
@@ -149,10 +194,31 @@ class CaseScopedView(SecureModelView):
             return None  # a malformed id is simply not found
         pk = self.model.__mapper__.primary_key[0]
         try:
-            return self.get_query().filter(pk == key).one_or_none()
+            found = self.get_query().filter(pk == key).one_or_none()
         except SQLAlchemyError:
             db.session.rollback()
             return None
+        table = self.model.__tablename__
+        if found is None:
+            if db.session.get(self.model, key) is not None:  # it exists, but not for this user
+                audit("refused", object_type=table, object_id=key, outcome="refused", once_per_request=True,
+                      detail={"url": request.path})
+            return None
+        if request.method == "GET":
+            audit("view", object_type=table, object_id=key, case_id=case_id_of(found), once_per_request=True)
+        return found
+
+    @expose("/")
+    def index_view(self):
+        search = request.args.get("search")
+        if search:
+            audit("search", object_type=self.model.__tablename__, detail={"kata": search[:200]}, once_per_request=True)
+        return super().index_view()
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        audit("export", object_type=self.model.__tablename__, detail={"format": export_type, "query": request.query_string.decode()[:500]})
+        return super().export(export_type)
 
 
 def unit_zone():

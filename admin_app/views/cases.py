@@ -47,7 +47,9 @@ from admin_app.sop.access import sees_full_case_file, team_case_ids
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.process import OutcomeRequest, ProcessError
 from admin_app.sop.steps import STEPS, step
-from admin_app.views.base import CaseScopedView, case_process, form_translations
+from admin_app.security.audit import describe_changes
+from admin_app.views.auditing import audit
+from admin_app.views.base import CaseScopedView, case_process, changed_fields, form_translations
 
 URGENCY_LABELS = {Urgency.BIASA: "Biasa", Urgency.SEGERA: "Segera", Urgency.DARURAT: "Darurat"}
 STATUS_LABELS = {CaseStatus.OPEN: "Dalam proses", CaseStatus.FINISHED: "Selesai"}
@@ -451,7 +453,9 @@ class CaseView(CaseScopedView):
     def create_model(self, form):
         try:
             case = case_process().register_case(current_user, **self._form_values(form))
+            changes = describe_changes(changed_fields(case))
             db.session.commit()
+            audit("create", object_type="cases", object_id=case.id, case_id=case.id, detail={"fields": changes})
         except ProcessError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -464,7 +468,9 @@ class CaseView(CaseScopedView):
     def update_model(self, form, model):
         try:
             case_process().update_case_information(current_user, model, **self._form_values(form))
+            changes = describe_changes(changed_fields(model))
             db.session.commit()
+            audit("update", object_type="cases", object_id=model.id, case_id=model.id, detail={"fields": changes})
         except ProcessError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -529,8 +535,12 @@ class CaseView(CaseScopedView):
             try:
                 message = self._run_transition(process, case, action, form)
                 db.session.commit()
+                audit("transition", object_type="cases", object_id=case.id, case_id=case.id,
+                      detail={"tindakan": action, "langkah_sekarang": case.current_step})
             except ProcessError as exc:
                 db.session.rollback()
+                audit("transition", object_type="cases", object_id=case.id, case_id=case.id, outcome="refused",
+                      detail={"tindakan": action, "alasan": str(exc)[:500]})
                 flash(str(exc), "error")
             except Exception as exc:  # noqa: BLE001
                 self.handle_view_exception(exc)

@@ -509,6 +509,7 @@ class RiskAssessmentView(FieldDocumentView):
             raise ValidationError(problem)
 
     def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
         if model.final_level == RiskLevel.TINGGI:
             flash(
                 "RISIKO TINGGI: layanan darurat lebih dahulu (penyelamatan, kepolisian, kesehatan) sebelum asesmen "

@@ -210,6 +210,7 @@ class PersonView(CaseScopedView):
             raise ValidationError("Isi kelurahan Kota Tangerang atau alamat di luar kota, tidak keduanya.")
 
     def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
         for warning in nik_warnings(model.nik, model.birth_date, model.sex.value if model.sex else None):
             flash("Periksa kembali: " + warning, "warning")
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import User
+from admin_app.views.auditing import flush_request_audit
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ def init_request_hooks(app: Flask) -> None:
             # Pages behind login may show victim data: never keep them in a cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    app.teardown_request(flush_request_audit)
 
     @app.teardown_request
     def _reset(_exc):

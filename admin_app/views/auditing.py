@@ -1,0 +1,67 @@
+"""Recording audit entries from a request: who (user, roles), from where (address), what and the outcome."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import g, request
+from flask_login import current_user
+
+from admin_app.extensions import db
+from admin_app.security.audit import Actor, record
+
+log = logging.getLogger(__name__)
+
+ACTION_LABELS = {
+    "login": "masuk",
+    "login_failed": "gagal masuk",
+    "logout": "keluar",
+    "view": "melihat",
+    "search": "mencari",
+    "export": "mengekspor",
+    "create": "membuat",
+    "update": "mengubah",
+    "transition": "langkah SOP",
+    "refused": "akses ditolak",
+    "download": "mengunduh dokumen",
+    "generate": "membuat dokumen",
+    "user_change": "mengubah pengguna",
+}
+
+
+def current_actor(username: str | None = None) -> Actor:
+    user = current_user if current_user and current_user.is_authenticated else None
+    return Actor(
+        user_id=user.id if user else None,
+        username=user.username if user else username,
+        roles=",".join(sorted(user.role_codes)) if user else None,
+        ip_address=(request.remote_addr or "")[:45] if request else None,
+    )
+
+
+def audit(action: str, *, username: str | None = None, once_per_request: bool = False, **fields) -> None:
+    """Record one entry for the current request. A failure to record is logged loudly but never loses the
+    user's work (outreach is an emergency service); monitoring must watch for it."""
+    if once_per_request:
+        key = (action, fields.get("object_type"), str(fields.get("object_id")))
+        seen = g.setdefault("audited", set())
+        if key in seen:
+            return
+        seen.add(key)
+    # Written when the request's own transaction has ended (see flush_request_audit): on SQLite a second writer
+    # inside a write transaction would wait for it; and a refused action is recorded even though it rolls back.
+    g.setdefault("audit_queue", []).append((current_actor(username), action, fields))
+
+
+def flush_request_audit(_exc=None) -> None:
+    queue = g.pop("audit_queue", None)
+    if not queue:
+        return
+    db.session.rollback()  # whatever the view did not commit is discarded anyway; release its locks first
+    for actor, action, fields in queue:
+        try:
+            record(db.engine, actor, action, **fields)
+        except Exception:  # noqa: BLE001
+            log.exception("AUDIT WRITE FAILED: %s %s", action, fields)
+
+

@@ -1,0 +1,124 @@
+"""The audit trail: logins, failures, views, searches, refusals, changes and transitions are recorded with who,
+role, when, address and outcome; sensitive values never enter it; it is append-only and hash-chained."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from admin_app.extensions import db
+from admin_app.models import AuditEvent
+from tests.helpers import csrf_token, login
+
+
+def events(**where):
+    stmt = sa.select(AuditEvent).order_by(AuditEvent.id)
+    for key, value in where.items():
+        stmt = stmt.where(getattr(AuditEvent, key) == value)
+    return db.session.execute(stmt).scalars().all()
+
+
+def test_login_failure_and_logout_are_recorded(client, make_user):
+    make_user("rina", "petugas")
+    login(client, "rina", "salah-sekali-123")
+    login(client, "rina")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    actions = [(e.action, e.username, e.outcome) for e in events()]
+    assert actions == [("login_failed", "rina", "failed"), ("login", "rina", "ok"), ("logout", "rina", "ok")]
+    assert all(e.ip_address == "127.0.0.1" for e in events())
+    assert events(action="login")[0].roles == "petugas"
+
+
+def test_case_views_searches_and_refusals(client, builder, team, make_user):
+    case = builder.register()
+    builder.walk(case, 3)
+    db.session.commit()
+    login(client, "petugas1")
+    client.get(f"/admin/cases/details/?id={case.id}")
+    client.get("/admin/cases/?search=Siti")
+    viewed = events(action="view", object_type="cases")
+    assert [(e.case_id, e.username) for e in viewed] == [(case.id, "petugas1")]
+    assert events(action="search")[0].detail == {"kata": "Siti"}
+    make_user("petugas9", "petugas")
+    other = client.application.test_client()
+    login(other, "petugas9")
+    other.get(f"/admin/cases/details/?id={case.id}")
+    refused = events(action="refused")
+    assert [(e.username, e.object_id, e.outcome) for e in refused] == [("petugas9", str(case.id), "refused")]
+    other.get("/admin/users/")
+    assert events(action="refused")[-1].object_type == "users"
+
+
+def test_transitions_and_changes_record_field_names_not_sensitive_values(client, builder, team):
+    case = builder.register(child=False)
+    builder.walk(case, 3)
+    db.session.commit()
+    login(client, "petugas1")
+    url = f"/admin/victims/edit/?id={case.victims[0].id}"
+    client.post(url, data={"csrf_token": csrf_token(client, url), "full_name": "Nama Rahasia", "nik": "3671055205900001",
+                           "nationality": "WNI", "sex": "P", "birth_place": "Tangerang"})
+    update = events(action="update", object_type="victims")[-1]
+    assert update.case_id == case.id
+    assert update.detail["fields"]["full_name"] == "(diubah)" and update.detail["fields"]["nik"] == "(diubah)"
+    everything = " ".join(str(e.detail) for e in events())
+    assert "Nama Rahasia" not in everything and "3671055205900001" not in everything
+    client.post(f"/admin/cases/langkah/{case.id}/complete_field_work", data={"csrf_token": csrf_token(client, "/admin/")})
+    transition = events(action="transition")[-1]
+    assert transition.outcome == "refused" and transition.detail["tindakan"] == "complete_field_work"
+
+
+def test_the_trail_is_append_only(app, client, make_user):
+    make_user("rina", "petugas")
+    login(client, "rina")
+    with pytest.raises(DBAPIError):
+        db.session.execute(sa.update(AuditEvent).values(username="orang lain"))
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(DBAPIError):
+        db.session.execute(sa.delete(AuditEvent))
+        db.session.flush()
+    db.session.rollback()
+    assert events()[0].username == "rina"
+
+
+def _drop_guards():
+    """What an attacker with database access could do: remove the triggers, then edit the trail."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("DROP TRIGGER audit_events_no_update ON audit_events"))
+    else:
+        db.session.execute(sa.text("DROP TRIGGER audit_events_no_update"))
+        db.session.execute(sa.text("DROP TRIGGER audit_events_no_delete"))
+    db.session.commit()
+
+
+def test_verify_detects_a_changed_or_removed_entry(app, client, runner, make_user):
+    make_user("rina", "petugas")
+    for _ in range(3):
+        login(client, "rina", "salah-sekali-123")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "utuh: 3 entri" in result.output
+    _drop_guards()
+    db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == 2).values(username="orang lain"))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and "#2" in result.output and "berubah" in result.output
+    db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == 2).values(username="rina"))
+    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id == 2))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and "#3" in result.output and "terhapus" in result.output
+
+
+def test_audit_screens(client, builder, team, make_user):
+    case = builder.register()
+    db.session.commit()
+    login(client, "kepala")
+    client.get(f"/admin/cases/details/?id={case.id}")
+    page = client.get(f"/admin/audit/kasus/{case.id}")
+    assert page.status_code == 200 and "kepala" in page.get_data(as_text=True)
+    assert client.get("/admin/audit/").status_code == 200
+    assert client.get("/admin/audit/edit/?id=1").status_code in (302, 403, 404)
+    make_user("rina2", "petugas")
+    other = client.application.test_client()
+    login(other, "rina2")
+    assert other.get("/admin/audit/").status_code == 403
+    assert other.get(f"/admin/audit/kasus/{case.id}").status_code == 403
