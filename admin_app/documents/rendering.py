@@ -1,0 +1,295 @@
+"""Rendering Word templates that staff write, safely: a Jinja2 sandbox, and checks before an upload is stored.
+
+Templates are uploaded by staff, so they are untrusted code: docxtpl's own default is an unsandboxed Jinja2
+environment, which would let a template reach Python objects, files and settings. Every render and every parse
+here goes through `make_environment()`. An upload is checked as a file first (size, zip structure, zip bombs,
+macros, a renamed file), then as a template (tags parse, variables exist) and finally by rendering it once with
+the sample data of its document type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any, Mapping
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
+
+from admin_app.documents.context import DOCUMENT_TYPES, provided_names, sample_context
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a letter template with a logo is well under 1 MiB
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # Word's XML compresses about 5-20x; a bomb compresses 1000x and more
+MAX_ZIP_ENTRIES = 500
+MAX_REPEAT = 10_000  # longest string/list a template may build with `*`
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOTX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .doc format
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "doc_templates"
+
+# Filters a template may use: text shaping only. Left out on purpose: `safe` (would let data inject raw XML),
+# `center`/`indent`/`wordwrap`/`format` (build huge strings from a small template), `attr`/`map(attribute)` are
+# still sandboxed but useless on plain dicts.
+SAFE_FILTERS = (
+    "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last", "length",
+    "list", "lower", "max", "min", "replace", "reverse", "round", "sort", "string", "sum", "title", "trim",
+    "truncate", "unique", "upper", "wordcount", "batch", "slice", "select", "reject", "selectattr", "rejectattr",
+)
+
+
+class TemplateRejected(ValueError):
+    """A template that cannot be stored or rendered; `problems` are sentences in Bahasa Indonesia for the user."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__(" ".join(self.problems))
+
+
+class LimitExceeded(SecurityError):
+    """Raised by our own operator limits; unlike the sandbox's own errors its message is safe to show."""
+
+
+class DocumentSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits on operators that let a tiny template eat the server's memory or CPU."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise LimitExceeded("operasi pangkat (**) tidak diizinkan di templat")
+        if operator == "%" and isinstance(left, str):
+            raise LimitExceeded("format teks dengan % tidak diizinkan di templat")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise LimitExceeded("hasil perkalian teks atau daftar terlalu panjang")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment() -> DocumentSandbox:
+    """A fresh sandbox for one render: autoescape keeps data from breaking the XML; strict undefined makes a
+    misspelt variable an error instead of a silently blank field on an official letter."""
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined)
+    env.globals.clear()  # no range/lipsum/cycler/joiner/namespace/dict: templates only loop over our lists
+    env.filters = {name: env.filters[name] for name in SAFE_FILTERS}
+    return env
+
+
+# --- hashes ------------------------------------------------------------------------------------------------------
+
+
+def data_sha256(context: Mapping[str, Any]) -> str:
+    """Hash of the data a document was made from: canonical JSON, so the same data always hashes the same."""
+    canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- rendering ---------------------------------------------------------------------------------------------------
+
+
+def _check_primitive(value: Any, where: str = "context") -> None:
+    """A context holds only str/int/bool and lists of dicts of those: never an object a template could walk."""
+    if isinstance(value, (str, int, bool)):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where}: kunci bukan teks")
+            _check_primitive(item, f"{where}.{key}")
+        return
+    if isinstance(value, list):
+        for item in value:
+            _check_primitive(item, f"{where}[]")
+        return
+    raise TypeError(f"{where}: nilai {type(value).__name__} tidak boleh masuk ke templat")
+
+
+def _undefined_message(exc: UndefinedError) -> str:
+    match = re.search(r"'(\w+)' is undefined|has no attribute '(\w+)'", exc.message or "")
+    name = next((g for g in match.groups() if g), "") if match else ""
+    return f"Templat memakai variabel yang tidak tersedia: {name}." if name else "Templat memakai variabel yang tidak tersedia."
+
+
+def render_document(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
+    """Render a .docx template with `context` in the sandbox; TemplateRejected says why it could not."""
+    _check_primitive(dict(context))
+    template = DocxTemplate(io.BytesIO(template_bytes))
+    try:
+        template.render(dict(context), jinja_env=make_environment(), autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+    except LimitExceeded as exc:
+        raise TemplateRejected(f"Templat ditolak: {exc.message}.") from None
+    except SecurityError:
+        # The exception text names Python internals; the user needs only to know it is forbidden.
+        raise TemplateRejected("Templat mencoba mengakses bagian sistem yang tidak diizinkan.") from None
+    except UndefinedError as exc:
+        raise TemplateRejected(_undefined_message(exc)) from None
+    except TemplateError as exc:
+        raise TemplateRejected(f"Templat tidak dapat dicetak: {_jinja_message(exc.message)}.") from None
+    except Exception:  # noqa: BLE001 - a staff-made file can break docxtpl/lxml in many ways; none may be a 500
+        raise TemplateRejected("Templat tidak dapat dicetak: isi berkas .docx tidak dapat diolah.") from None
+    return out.getvalue()
+
+
+def default_template(doc_type: str) -> bytes:
+    """The shipped default template of `doc_type` (doc_templates/<code>.docx)."""
+    if doc_type not in DOCUMENT_TYPES:
+        raise KeyError(doc_type)
+    return (DEFAULT_TEMPLATE_DIR / f"{doc_type}.docx").read_bytes()
+
+
+# --- validation of an upload -------------------------------------------------------------------------------------
+
+_NOT_DOCX = (
+    "Berkas ini bukan dokumen Word .docx (mungkin berkas lain yang diganti namanya). Buka di Word atau LibreOffice "
+    "lalu simpan sebagai \"Word 2007-365 (.docx)\"."
+)
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse anything that is not a plain, honest .docx package before any library parses it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TemplateRejected(
+            f"Berkas terlalu besar ({len(data) / 1024 / 1024:.1f} MB); batas ukuran templat "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB."
+        )
+    if data.startswith(OLE_MAGIC):
+        raise TemplateRejected("Berkas ini dokumen Word lama (.doc). Simpan ulang sebagai .docx.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise TemplateRejected("Berkas bukan .docx yang utuh (bukan arsip ZIP yang dapat dibaca).") from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise TemplateRejected(f"Berkas berisi terlalu banyak bagian ({len(infos)}); batasnya {MAX_ZIP_ENTRIES}.")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES or (total > 1024 * 1024 and total > MAX_COMPRESSION_RATIO * max(packed, 1)):
+        raise TemplateRejected("Berkas ditolak: isinya mengembang berlebihan saat dibuka (kemungkinan zip bomb).")
+    names = {i.filename for i in infos}
+    if any(n.lower().endswith(("vbaproject.bin", "vbadata.xml")) or n.lower().startswith("word/activex/") for n in names):
+        raise TemplateRejected("Berkas berisi makro (VBA/ActiveX); makro tidak diizinkan. Simpan ulang sebagai .docx biasa.")
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        raise TemplateRejected(_NOT_DOCX)
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise TemplateRejected("Berkas dilindungi kata sandi (terenkripsi); unggah berkas tanpa kata sandi.")
+    xml_parts: dict[str, bytes] = {}
+    try:
+        # Read every entry once (sizes are bounded above): this checks each CRC, so a broken zip is refused here.
+        for info in infos:
+            content = archive.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                xml_parts[info.filename] = content
+        types = etree.fromstring(xml_parts["[Content_Types].xml"], _XML_PARSER)
+        relationships = [rel for name, xml in xml_parts.items() if name.endswith(".rels")
+                         for rel in etree.fromstring(xml, _XML_PARSER)]
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError, KeyError):
+        raise TemplateRejected("Berkas .docx rusak: sebagian isinya tidak dapat dibaca.") from None
+    if any(b"<!DOCTYPE" in xml for xml in xml_parts.values()):
+        # Word never writes a DTD; one in an upload can only be an attempt at entity tricks.
+        raise TemplateRejected("Berkas berisi deklarasi DTD di dalam XML; dokumen Word biasa tidak memilikinya.")
+    if any(rel.get("TargetMode") == "External" and not rel.get("Type", "").endswith("/hyperlink")
+           for rel in relationships):
+        # e.g. an attached template or image fetched from the internet each time the letter is opened.
+        raise TemplateRejected(
+            "Berkas memuat tautan ke berkas di luar dokumen (mis. templat atau gambar dari internet). "
+            "Hapus tautan tersebut, lalu unggah ulang."
+        )
+    content_types = [el.get("ContentType", "") for el in types]
+    if any("macroenabled" in ct.lower() for ct in content_types):
+        raise TemplateRejected("Berkas ini dokumen bermakro (.docm); makro tidak diizinkan. Simpan ulang sebagai .docx.")
+    main = next((el.get("ContentType") for el in types if el.get("PartName") == "/word/document.xml"), None)
+    if main == DOTX_MAIN:
+        raise TemplateRejected("Berkas ini templat Word (.dotx). Simpan sebagai dokumen .docx biasa.")
+    if main != DOCX_MAIN:
+        raise TemplateRejected(_NOT_DOCX)
+
+
+def _template_sources(template: DocxTemplate) -> list[tuple[str, str]]:
+    """The Jinja source of the body, headers and footers as docxtpl renders it: one line per paragraph."""
+    docx = template.get_docx()
+    parts = [("isi dokumen", template.xml_to_string(docx._element.body))]
+    for label, uri in (("kepala halaman", template.HEADER_URI), ("kaki halaman", template.FOOTER_URI)):
+        for _, part in template.get_headers_footers(uri):
+            parts.append((label, template.get_part_xml(part)))
+    return [(label, re.sub(r"<w:p([ >])", r"\n<w:p\1", template.patch_xml(xml))) for label, xml in parts]
+
+
+def _jinja_message(message: str | None) -> str:
+    match = re.match(r"No (filter|test) named '(\w+)'", message or "")
+    if match:
+        return f"{'filter' if match.group(1) == 'filter' else 'tes'} '{match.group(2)}' tidak dikenal atau tidak diizinkan"
+    return message or "kesalahan sintaks"
+
+
+def _check_tags(template: DocxTemplate) -> None:
+    """Parse (and compile) each part, so a broken tag or a forbidden filter is reported where it is."""
+    env = make_environment()
+    for label, source in _template_sources(template):
+        try:
+            ast = env.parse(source)
+            meta.find_undeclared_variables(ast)  # compiles: refuses filters outside the allowlist
+        except TemplateSyntaxError as exc:  # includes TemplateAssertionError (unknown filter)
+            lines = source.splitlines()
+            text = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]) if 0 < exc.lineno <= len(lines) else ""
+            raise TemplateRejected(
+                f"Tag templat tidak dapat dibaca di {label}, paragraf ke-{max(exc.lineno - 1, 1)} "
+                f"(\u201c{text.strip()[:120]}\u201d): {_jinja_message(exc.message)}."
+            ) from None
+        if any(True for _ in ast.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport))):
+            raise TemplateRejected("Tag include/extends/import tidak diizinkan di templat dokumen.")
+
+
+def validate_template(doc_type: str, data: bytes) -> list[str]:
+    """Check an uploaded template for `doc_type`; raise TemplateRejected if it may not be stored.
+
+    Returns warnings that do not block the upload (e.g. a letter template that prints no letter number).
+    """
+    doc = DOCUMENT_TYPES.get(doc_type)
+    if doc is None:
+        raise TemplateRejected("Jenis dokumen tidak dikenal.")
+    _check_package(data)
+    template = DocxTemplate(io.BytesIO(data))
+    try:
+        template.init_docx()
+    except Exception:  # noqa: BLE001 - python-docx refuses broken packages in many ways
+        raise TemplateRejected("Berkas .docx rusak atau tidak dapat dibuka oleh pengolah dokumen.") from None
+    _check_tags(template)
+    known = provided_names(doc_type)
+    used = template.get_undeclared_template_variables(jinja_env=make_environment())
+    unknown = sorted(used - known)
+    if unknown:
+        raise TemplateRejected(
+            f"Templat memakai variabel yang tidak tersedia untuk {doc.title}: {', '.join(unknown)}. "
+            f"Variabel yang tersedia: {', '.join(sorted(known))}."
+        )
+    # One trial render with the sample data catches what parsing cannot: a misspelt column of a list row,
+    # a sandbox violation, tags moved so that the Word XML no longer holds together.
+    rendered = render_document(data, sample_context(doc_type))
+    try:
+        Document(io.BytesIO(rendered))
+    except Exception:  # noqa: BLE001
+        raise TemplateRejected(
+            "Hasil cetak templat ini tidak dapat dibuka lagi; periksa letak tag {% %} (mis. {%tr %} di baris tabel)."
+        ) from None
+    warnings = []
+    if doc.is_letter:
+        for name, what in (("nomor_surat", "nomor surat"), ("tanggal_surat", "tanggal surat")):
+            if name not in used:
+                warnings.append(f"Templat surat ini tidak memakai {{{{ {name} }}}}: surat akan tercetak tanpa {what}.")
+    return warnings
