@@ -88,6 +88,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "FLASK_ADMIN_SWATCH": "default",
         # Demo data (users with a known password) may only ever be created outside production.

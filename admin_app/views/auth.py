@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -63,8 +64,9 @@ def login():
                 user.password_hash = hash_password(form.password.data, fast=fast)
             user.last_login_at = utcnow()
             db.session.commit()
-            session.clear()  # no state carried over from before login
+            session.clear()  # a new session at login: nothing carried over from before
             login_user(user)
+            session["login_at"] = session["seen_at"] = time.time()
             audit("login", object_type="users", object_id=user.id)
             return redirect(safe_next(form.next.data))
         audit("login_failed", username=username[:64], outcome="failed",

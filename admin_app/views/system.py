@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
+from flask import current_app, flash
+from flask_admin.actions import action
 from sqlalchemy import select
 from flask_admin.form import rules
 from wtforms import PasswordField
@@ -27,6 +28,7 @@ from admin_app.extensions import db
 from admin_app.documents.numbering import NumberPatternError, validate_pattern
 from admin_app.security.passwords import hash_password
 from admin_app.sop.settings import SettingError, validate_setting
+from admin_app.views.auditing import audit
 from admin_app.views.base import SecureModelView, unit_zone
 
 SYSADMIN = ("sysadmin",)
@@ -103,6 +105,18 @@ class UserView(SecureModelView):
         rules.FieldSet(("full_name", "nip", "rank", "position", "phone", "email"), "Data kepegawaian (untuk surat)"),
         rules.FieldSet(("roles",), "Peran"),
     ]
+
+    @action("end_sessions", "Akhiri semua sesi", "Akhiri semua sesi pengguna terpilih? Mereka harus masuk kembali.")
+    def action_end_sessions(self, ids):
+        # Ids arrive as text; PostgreSQL will not compare them with an integer key.
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        users = self.get_query().filter(User.id.in_(wanted)).all()
+        for user in users:
+            user.session_version = (user.session_version or 0) + 1
+        db.session.commit()
+        for user in users:
+            audit("user_change", object_type="users", object_id=user.id, detail={"tindakan": "akhiri semua sesi"})
+        flash(f"Sesi {len(users)} pengguna diakhiri.", "success")
 
     def on_model_change(self, form, model, is_created):
         if form.new_password.data:

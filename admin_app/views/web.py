@@ -4,16 +4,17 @@ and the health check."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
-from flask import Blueprint, Flask, jsonify, redirect, render_template, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import User
-from admin_app.views.auditing import flush_request_audit
+from admin_app.views.auditing import audit, flush_request_audit
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,24 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
         return user
 
 
+def _enforce_session_limits(app: Flask):
+    """Idle and absolute session time limits, checked on the server at every request."""
+    now = time.time()
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if not login_at or now - login_at > absolute or now - seen_at > idle:
+        reason = "tidak aktif terlalu lama" if login_at and now - login_at <= absolute else "melewati batas waktu"
+        audit("logout", object_type="users", object_id=current_user.id, detail={"alasan": f"sesi {reason}"})
+        logout_user()
+        session.clear()
+        flash(f"Sesi Anda berakhir karena {reason}. Silakan masuk kembali.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["seen_at"] = now
+    return None
+
+
 def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _before():
@@ -85,7 +104,7 @@ def init_request_hooks(app: Flask) -> None:
             if request.endpoint is None:
                 return None  # unknown URL: let it be a 404
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return None
+        return _enforce_session_limits(app)
 
     @app.after_request
     def _headers(response):
