@@ -1,6 +1,7 @@
 # Jangkau: the two commands of the README.
 #   make run   set up a virtual environment, build the SQLite database, load reference + demo data, serve :5000
-#   make test  set up the virtual environment with test tools and run the whole test suite
+#   make test  set up the virtual environment with test tools, run `make check`, then the whole test suite
+#   make check security checks: bandit (our code) and pip-audit (known vulnerabilities in installed packages)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,8 +28,30 @@ run: $(VENV)/.installed
 	@echo "Jangkau berjalan di http://$(HOST):$(PORT)  (hentikan dengan Ctrl+C)"
 	$(BIN)/flask --app admin_app run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: check
 	$(BIN)/python -m pytest
+
+# pip-audit asks PyPI's advisory database about every installed package. --strict: a package it cannot look up
+# fails the audit instead of being skipped with a warning (without it, an unreachable or partial index "passes").
+# When the audit cannot run at all (this sandbox reaches PyPI's package index but not its advisory JSON API, so
+# every package reads "not found"), it says so loudly and goes on; vulnerabilities found always fail.
+PIP_AUDIT_LOG := $(VENV)/pip-audit.log
+
+check: $(VENV)/.installed
+	$(BIN)/bandit -q -r admin_app -c pyproject.toml
+	@echo "pip-audit: known vulnerabilities in the installed packages"
+	@status=0; $(BIN)/pip-audit --strict --skip-editable --progress-spinner off >$(PIP_AUDIT_LOG) 2>&1 || status=$$?; \
+	cat $(PIP_AUDIT_LOG); \
+	if [ $$status -eq 0 ]; then exit 0; fi; \
+	if grep -Eq "known vulnerabilit|^Name +Version +ID" $(PIP_AUDIT_LOG); then \
+	  echo "pip-audit: VULNERABLE packages (above). Upgrade them, or record an accepted risk in SECURITY.md and pass --ignore-vuln."; \
+	  exit 1; \
+	fi; \
+	echo "************************************************************************************************"; \
+	echo "pip-audit could NOT audit the dependencies (vulnerability service unreachable, or packages it"; \
+	echo "cannot look up: see above). No vulnerability check was made."; \
+	echo "************************************************************************************************"; \
+	echo "Continuing without the dependency audit: this workplace cannot reach PyPI's advisory API (see SECURITY.md)."
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

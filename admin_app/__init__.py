@@ -12,9 +12,19 @@ from admin_app.config import build_config
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, admin views; nothing else."""
+    from admin_app.security import request_limits
+
     app = Flask(__name__, instance_relative_config=False)
+    request_limits.init_app(app)  # first: size, character and id limits before anything reads a request
     app.config.update(build_config(app.instance_path, config))
     logging.basicConfig(level=logging.INFO)
+    from admin_app.security import crypto
+
+    crypto.configure(
+        crypto.Keyring.from_settings(
+            app.config["JANGKAU_DATA_KEYS"], app.config["JANGKAU_DATA_KEY_ID"] or "", app.config["JANGKAU_HMAC_KEY"]
+        )
+    )
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from admin_app.views.auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    init_admin(app)  # after Babel: Flask-Admin needs it
+    admin = init_admin(app)  # after Babel: Flask-Admin needs it
+    from admin_app.security import headers
+
+    headers.init_app(app, admin)  # CSP nonce for our templates and Flask-Admin's (csp_nonce_generator)
     cli.register(app)
     return app

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from admin_app.extensions import db, write_intent
 from admin_app.models import Role, RoleCode, User
 from admin_app.security.audit import verify_chain
-from admin_app.security.passwords import hash_password
+from admin_app.security.crypto import generate_key
+from admin_app.security.rotation import rotate
+from admin_app.security.passwords import hash_password, password_problem
 from admin_app.seeding.reference import load_reference_data
 
 
@@ -19,6 +21,31 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(keys_group)
+    from admin_app.backup import iter_commands as backup_commands  # backup, restore
+
+    for command in backup_commands():
+        app.cli.add_command(command)
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Kunci enkripsi NIK, No. KK dan telepon."""
+
+
+@keys_group.command("generate")
+def keys_generate_command() -> None:
+    """Cetak kunci acak baru (base64, 256 bit) untuk JANGKAU_DATA_KEYS atau JANGKAU_HMAC_KEY."""
+    click.echo(generate_key())
+
+
+@keys_group.command("rotate")
+def keys_rotate_command() -> None:
+    """Enkripsi ulang semua identitas dengan kunci aktif (JANGKAU_DATA_KEY_ID)."""
+    write_intent.set(True)
+    counts = rotate(db.session)
+    db.session.commit()
+    click.echo("Dienkripsi ulang: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
 
 
 @click.group("audit")
@@ -77,8 +104,8 @@ def create_user_command(username: str, full_name: str, roles: tuple[str, ...], n
     if db.session.execute(select(User.id).where(User.username == username)).first():
         raise click.ClickException(f"Nama pengguna {username!r} sudah dipakai.")
     password = getpass.getpass("Kata sandi (min. 12 karakter): ")
-    if len(password) < 12 or len(password) > 128:
-        raise click.ClickException("Kata sandi harus 12 sampai 128 karakter.")
+    if (problem := password_problem(password, username=username)) is not None:
+        raise click.ClickException(problem)
     if password != getpass.getpass("Ulangi kata sandi: "):
         raise click.ClickException("Kata sandi tidak sama.")
     role_rows = db.session.execute(select(Role).where(Role.code.in_(roles))).scalars().all()

@@ -12,7 +12,13 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
+from admin_app.security.crypto import development_keys, generate_key
+
 ENVIRONMENTS = ("development", "testing", "production")
+
+
+# One set of keys per test process: every app the test suite builds can read what another wrote.
+_TEST_KEYS = {"JANGKAU_DATA_KEYS": f"t1:{generate_key()}", "JANGKAU_DATA_KEY_ID": "t1", "JANGKAU_HMAC_KEY": generate_key()}
 
 
 class ConfigError(RuntimeError):
@@ -71,11 +77,24 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
                 "(isi variabel lingkungan SECRET_KEY dengan string acak panjang)."
             )
 
+    data_keys = {name: overrides.get(name) or env.get(name) for name in ("JANGKAU_DATA_KEYS", "JANGKAU_DATA_KEY_ID", "JANGKAU_HMAC_KEY")}
+    if not data_keys["JANGKAU_DATA_KEYS"] or not data_keys["JANGKAU_HMAC_KEY"]:
+        if environment == "development":
+            data_keys.update(development_keys(instance))
+        elif environment == "testing":
+            data_keys.update(_TEST_KEYS)
+        else:
+            raise ConfigError(
+                "JANGKAU_DATA_KEYS dan JANGKAU_HMAC_KEY belum diatur. Di produksi aplikasi tidak mau berjalan tanpa "
+                "kunci enkripsi NIK/KK/telepon (lihat README, bagian Kunci enkripsi)."
+            )
+
     config: dict[str, Any] = {
         "ENVIRONMENT": environment,
         "TESTING": testing,
         "DEBUG": False,
         "SECRET_KEY": secret_key,
+        **data_keys,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
@@ -91,6 +110,10 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # A form without files (whole body) or one text field of a multipart form; more gets the 413 page.
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", str(500 * 1024))),
+        # Fields (parts) per form: the longest field document has well under 200.
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
         "FLASK_ADMIN_SWATCH": "default",
         # Demo data (users with a known password) may only ever be created outside production.
         "DEMO_ALLOWED": not production,
@@ -99,6 +122,27 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "RAISE_UNEXPECTED_VIEW_ERRORS": False,
         # Number of reverse proxies in front (nginx: 1) whose X-Forwarded-For/-Proto headers are trusted.
         "TRUSTED_PROXIES": int(env.get("JANGKAU_TRUSTED_PROXIES", "0")),
+        # --- Login hardening (views/auth.py) ---
+        # Flask-Limiter's counters. "memory://" counts per process; with several app servers (or gunicorn workers)
+        # use one shared Redis, e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0, so they throttle together.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "jangkau"),
+        # If Redis is down, count in memory instead of refusing logins (the lockout in the database still holds).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed attempts (wrong password or code) allowed before HTTP 429; only failures count.
+        "LOGIN_RATE_LIMIT_ADDRESS": env.get("LOGIN_RATE_LIMIT_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per 15 minutes"),
+        "PASSWORD_CHANGE_RATE_LIMIT": env.get("PASSWORD_CHANGE_RATE_LIMIT", "5 per 15 minutes"),
+        # Account lockout kept in the database (holds across servers): N failures in a row -> locked M minutes.
+        "LOGIN_LOCKOUT_THRESHOLD": int(env.get("LOGIN_LOCKOUT_THRESHOLD", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Two-factor login: required for these roles when enabled (production default), optional for everyone.
+        "REQUIRE_2FA_ROLES_ENABLED": _bool(env.get("REQUIRE_2FA_ROLES_ENABLED"), default=production),
+        "REQUIRE_2FA_ROLES": ("kepala", "sysadmin"),
+        "TOTP_ISSUER": env.get("TOTP_ISSUER", "Jangkau UPTD PPA"),
+        "TWO_FACTOR_PENDING_SECONDS": int(env.get("TWO_FACTOR_PENDING_SECONDS", "300")),
     }
     config.update(overrides)
     if config["ENVIRONMENT"] != "testing":

@@ -14,7 +14,20 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
         create_app()
 
 
+def test_production_refuses_to_start_without_encryption_keys(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("JANGKAU_ENV", "production")
+    monkeypatch.delenv("JANGKAU_DATA_KEYS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError, match="JANGKAU_DATA_KEYS"):
+        create_app()
+
+
 def test_production_starts_with_secret_key_and_no_debug(monkeypatch, tmp_path):
+    from admin_app.security.crypto import generate_key
+
+    monkeypatch.setenv("JANGKAU_DATA_KEYS", f"p1:{generate_key()}")
+    monkeypatch.setenv("JANGKAU_HMAC_KEY", generate_key())
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("JANGKAU_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import (
+    event,
     Boolean,
     CheckConstraint,
     Column,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
+from admin_app.security.crypto import EncryptedString, nik_index
 from admin_app.models.reference import (
     DisabilityKind,
     Education,
@@ -188,9 +190,11 @@ class PersonMixin:
     birth_place: Mapped[str | None] = mapped_column(String(100))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     age_estimate: Mapped[int | None] = mapped_column(Integer)  # years, when the birth date is unknown
-    nik: Mapped[str | None] = mapped_column(String(16))
-    family_card_number: Mapped[str | None] = mapped_column(String(16))  # No. KK
-    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    # Identifiers are encrypted at rest (security/crypto.py); `nik_hash` allows exact search without decrypting.
+    nik: Mapped[str | None] = mapped_column(EncryptedString("nik"))
+    nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    family_card_number: Mapped[str | None] = mapped_column(EncryptedString("family_card_number"))  # No. KK
+    phone: Mapped[str | None] = mapped_column(EncryptedString("phone"))  # E.164
     nationality: Mapped[Nationality] = mapped_column(str_enum(Nationality, "nationality"), default=Nationality.WNI)
     address: Mapped[str | None] = mapped_column(Text)  # street and house number
     rt: Mapped[str | None] = mapped_column(String(3))
@@ -370,3 +374,10 @@ class InstructionOutcome(Base):
 
     instruction: Mapped[FollowUpInstruction] = relationship(back_populates="outcomes")
     letter: Mapped["Letter | None"] = relationship()  # noqa: F821 - defined in letters
+
+
+@event.listens_for(PersonMixin, "before_insert", propagate=True)
+@event.listens_for(PersonMixin, "before_update", propagate=True)
+def _index_nik(mapper, connection, target) -> None:
+    # Kept with the row it describes: the keyed hash always matches the NIK stored beside it.
+    target.nik_hash = nik_index(target.nik)

@@ -13,10 +13,10 @@ import enum
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, str_enum
+from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
 
 
-class ReferenceValue(TimestampMixin, Base):
+class ReferenceValue(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "reference_values"
     __table_args__ = (
         UniqueConstraint("list_code", "label", name="uq_reference_values_list_label"),
@@ -31,14 +31,14 @@ class ReferenceValue(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     description: Mapped[str | None] = mapped_column(Text)
 
-    __mapper_args__ = {"polymorphic_on": "list_code", "polymorphic_identity": "_"}
+    __extra_mapper_args__ = {"polymorphic_on": "list_code", "polymorphic_identity": "_"}
 
     def __str__(self) -> str:
         return self.label
 
 
 def _reference_list(class_name: str, list_code: str, label: str) -> type[ReferenceValue]:
-    cls = type(class_name, (ReferenceValue,), {"__mapper_args__": {"polymorphic_identity": list_code}})
+    cls = type(class_name, (ReferenceValue,), {"__extra_mapper_args__": {"polymorphic_identity": list_code}})
     cls.list_label = label  # type: ignore[attr-defined]
     return cls
 
@@ -79,7 +79,7 @@ class RegionLevel(str, enum.Enum):
     KELURAHAN = "kelurahan"
 
 
-class Region(Base):
+class Region(VersionedMixin, Base):
     """Administrative regions (Kemendagri codes), Kota Tangerang down to kelurahan."""
 
     __tablename__ = "regions"
@@ -99,7 +99,7 @@ class Region(Base):
         return self.name
 
 
-class RiskIndicator(TimestampMixin, Base):
+class RiskIndicator(VersionedMixin, TimestampMixin, Base):
     """One item of the risk-assessment checklist; its weight adds to the score when present."""
 
     __tablename__ = "risk_indicators"
@@ -119,7 +119,7 @@ class RiskIndicator(TimestampMixin, Base):
         return self.label
 
 
-class LetterType(TimestampMixin, Base):
+class LetterType(VersionedMixin, TimestampMixin, Base):
     """An official letter type with its numbering pattern, e.g. `{klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}`."""
 
     __tablename__ = "letter_types"
@@ -152,7 +152,7 @@ class LetterCounter(Base):
     letter_type: Mapped[LetterType] = relationship()
 
 
-class HolidayOverride(TimestampMixin, Base):
+class HolidayOverride(VersionedMixin, TimestampMixin, Base):
     """A date the administrator adds to or removes from the package's national holidays and cuti bersama."""
 
     __tablename__ = "holiday_overrides"
@@ -166,7 +166,7 @@ class HolidayOverride(TimestampMixin, Base):
         return f"{self.date.isoformat()} {self.description}"
 
 
-class Setting(TimestampMixin, Base):
+class Setting(VersionedMixin, TimestampMixin, Base):
     """A named setting the administrator can change without a programmer (policies, letterhead lines...)."""
 
     __tablename__ = "settings"

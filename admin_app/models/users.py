@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin
+from admin_app.models.base import Base, TimestampMixin, VersionedMixin, utcnow
 
 
 class RoleCode(str, enum.Enum):
@@ -67,6 +67,17 @@ class User(VersionedMixin, TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     last_login_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
+    # Login hardening (views/auth.py). Failures in a row since the last successful login, kept in the database so
+    # the lockout holds on every app server; `locked_until` in the future refuses every login attempt.
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None]
+    # Two-factor login (TOTP, RFC 6238). A secret without `totp_enabled_at` is an enrolment not yet confirmed.
+    # The secret is stored as is; the encryption-at-rest helper (security/crypto.py) can wrap it later.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[dt.datetime | None]
+    # The last time step whose code was accepted: a code is good once only (no replay within its 30 seconds).
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.id)
 
@@ -96,6 +107,13 @@ class User(VersionedMixin, TimestampMixin, Base):
         return bool(self.role_codes & wanted)
 
     @property
+    def two_factor_enabled(self) -> bool:
+        return bool(self.totp_secret and self.totp_enabled_at)
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    @property
     def nip_display(self) -> str:
         """NIP as printed on letters: `19860926 201505 1 001`."""
         if not self.nip:
@@ -105,3 +123,15 @@ class User(VersionedMixin, TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class RecoveryCode(Base):
+    """One-time codes for two-factor login when the phone is lost; only their hashes are stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    used_at: Mapped[dt.datetime | None]

@@ -22,6 +22,7 @@ from admin_app.models import (
     RoleCode,
     Setting,
 )
+from admin_app.seeding.templates import load_default_templates
 from admin_app.sop.settings import SETTINGS
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -129,7 +130,8 @@ def load_settings(session: Session, report: SeedReport) -> None:
 
 def load_reference_data(session: Session) -> SeedReport:
     report = SeedReport()
-    for loader in (load_roles, load_reference_values, load_regions, load_risk_indicators, load_letter_types, load_settings):
+    for loader in (load_roles, load_reference_values, load_regions, load_risk_indicators, load_letter_types, load_settings,
+                   load_default_templates):
         loader(session, report)
         session.flush()
     return report

@@ -240,7 +240,8 @@ class CaseProcess:
         return missing
 
     def _missing_step2(self, case: Case) -> list[str]:
-        return [] if self.active_assignment(case) else ["Surat Tugas Penjangkauan Korban"]
+        # The assignment letter is this step's own output, made by the instruction itself: nothing to prepare.
+        return []
 
     def field_documents(self, case: Case) -> dict[str, object]:
         def one(model, **where):
@@ -321,9 +322,7 @@ class CaseProcess:
         return missing
 
     def _missing_step4(self, case: Case) -> list[str]:
-        record = self.simfoni_record(case)
-        if record is None or not _text(record.registration_number):
-            return ["nomor registrasi Simfoni PPA"]
+        # The Simfoni number is entered by the step's own form; the six documents were checked at step 3.
         return []
 
     def _missing_step5(self, case: Case) -> list[str]:

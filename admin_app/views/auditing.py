@@ -26,6 +26,12 @@ ACTION_LABELS = {
     "download": "mengunduh dokumen",
     "generate": "membuat dokumen",
     "user_change": "mengubah pengguna",
+    # login hardening (views/auth.py)
+    "locked": "akun dikunci sementara",
+    "2fa_failed": "gagal verifikasi dua langkah",
+    "2fa_enrolled": "mengaktifkan verifikasi dua langkah",
+    "2fa_disabled": "mematikan verifikasi dua langkah",
+    "password_changed": "mengganti kata sandi",
 }
 
 

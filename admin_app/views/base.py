@@ -10,6 +10,8 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.form import rules
+from markupsafe import Markup
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401 - Flask-Admin's own catalogue
 from flask_admin.contrib.sqla import ModelView
@@ -20,13 +22,17 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 import datetime as dt
 
-from wtforms.fields import DateTimeLocalField
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
+from wtforms.fields import DateField, DateTimeLocalField, HiddenField
+from wtforms.widgets import DateInput
 from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
 from admin_app.security.audit import describe_changes
+from admin_app.security.exports import neutralise_formula
 from admin_app.views.auditing import audit
-from admin_app.models import Case
+from admin_app.models import Case, utcnow
 from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.process import CaseProcess
 from admin_app.sop.settings import load_deadline_policy
@@ -88,8 +94,27 @@ class ProtectedIndexView(AccessMixin, AdminIndexView):
     pass
 
 
+class HiddenRule(rules.Field):
+    """A form rule that renders a hidden input only (no label, no wrapper)."""
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        field = getattr(form, self.field_name, None)
+        return Markup(field()) if field is not None else ""
+
+
+class JangkauModelConverter(AdminModelConverter):
+    """Dates as the browser's own date input: localised by the phone or PC, big enough to tap (Flask-Admin's
+    picker is English and small)."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        field_args["widget"] = DateInput()
+        return DateField(**field_args)
+
+
 class SecureModelView(AccessMixin, ModelView):
     form_base_class = JangkauForm
+    model_form_converter = JangkauModelConverter
     page_size = 20
     # The page-size menu's labels are built at run time by Flask-Admin and cannot be translated: left out.
     can_set_page_size = False
@@ -98,6 +123,45 @@ class SecureModelView(AccessMixin, ModelView):
     column_editable_list: list = []
 
     audit_object_type: str | None = None  # defaults to the table name
+    max_search_length = 100
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # A search term longer than any name or number is cut: a huge LIKE pattern is refused by SQLite.
+        return super()._apply_search(query, count_query, joins, count_joins, (search or "")[: self.max_search_length])
+
+    # --- exports (web hardening): every exported cell is neutralised against spreadsheet formulas ---
+    def get_export_value(self, model, name):
+        return neutralise_formula(super().get_export_value(model, name))
+    # --- end exports ---
+
+    # --- no lost updates: the edit form carries the row version it was based on ---
+    def __init__(self, model, *args, **kwargs):
+        rules_in_use = self.form_edit_rules or self.form_rules
+        if rules_in_use and "version" in model.__table__.c:
+            # Flask-Admin drops form fields its rules do not name: name the hidden version fields.
+            self.form_create_rules = self.form_create_rules or self.form_rules
+            self.form_edit_rules = [*rules_in_use, HiddenRule("row_version"), HiddenRule("row_loaded_at")]
+        super().__init__(model, *args, **kwargs)
+
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        if "version" not in self.model.__table__.c:
+            return form_class
+        return type(form_class.__name__, (form_class,), {"row_version": HiddenField(), "row_loaded_at": HiddenField()})
+
+    def on_form_prefill(self, form, id):
+        super().on_form_prefill(form, id)
+        model = self.get_one(id)
+        if model is not None and hasattr(form, "row_version"):
+            form.row_version.data = str(model.version)
+            form.row_loaded_at.data = utcnow().isoformat()
+
+    def update_model(self, form, model):
+        posted = getattr(form, "row_version", None)
+        if posted is not None and posted.data and posted.data != str(model.version):
+            flash(stale_edit_message(model, form.row_loaded_at.data), "error")
+            return False  # nothing is overwritten; the form keeps what the user typed
+        return super().update_model(form, model)
 
     def _on_model_change(self, form, model, is_created):
         # Flask-Admin calls this after the form filled the row and before commit: the moment the changes are known.
@@ -159,6 +223,35 @@ def case_id_of(model) -> int | None:
     return getattr(model, "case_id", None)
 
 
+def stale_edit_message(model, loaded_at: str | None) -> str:
+    """Someone else saved this row after the user opened it: say who, when and which fields (from the trail)."""
+    from admin_app.models import AuditEvent
+
+    since = None
+    try:
+        since = dt.datetime.fromisoformat(loaded_at) if loaded_at else None
+    except ValueError:
+        since = None
+    stmt = select(AuditEvent).where(
+        AuditEvent.object_type == model.__tablename__,
+        AuditEvent.object_id == str(model.id),
+        AuditEvent.action == "update",
+    )
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    changes = db.session.execute(stmt.order_by(AuditEvent.id)).scalars().all()
+    parts = []
+    for event in changes:
+        fields = ", ".join(sorted((event.detail or {}).get("fields", {}))) or "-"
+        when = event.at.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M")
+        parts.append(f"{event.username} pada {when} (kolom: {fields})")
+    who = "; ".join(parts) if parts else "pengguna lain"
+    return (
+        f"Data ini telah diubah oleh {who} sejak Anda membukanya. Perubahan Anda TIDAK disimpan agar tidak "
+        "menimpa perubahan tersebut. Buka ulang halaman ini, lalu ulangi perubahan Anda."
+    )
+
+
 def case_process():
     """The process engine for this request, with the deadline policy the administrator set."""
     return CaseProcess(db.session, load_deadline_policy(db.session))
@@ -180,6 +273,19 @@ class CaseScopedView(SecureModelView):
     def _scope(self, query):
         visible = select(Case.id).where(visible_cases_clause(current_user))
         return query.filter(self._case_column().in_(visible))
+
+    def case_from_args(self) -> Case:
+        """The case named by `?case_id=` in the URL, if this user may see it; 404 otherwise (never a form field)."""
+        try:
+            case_id = int(request.args.get("case_id", ""))
+        except ValueError:
+            abort(404)
+        case = db.session.execute(
+            select(Case).where(Case.id == case_id, visible_cases_clause(current_user))
+        ).scalar_one_or_none()
+        if case is None:
+            abort(404)
+        return case
 
     def get_query(self):
         return self._scope(super().get_query())
@@ -219,6 +325,18 @@ class CaseScopedView(SecureModelView):
     def export(self, export_type):
         audit("export", object_type=self.model.__tablename__, detail={"format": export_type, "query": request.query_string.decode()[:500]})
         return super().export(export_type)
+
+
+class OfficerFormsMixin:
+    """Screens whose records officers fill: create and edit offered to petugas; the engine decides per case."""
+
+    @property
+    def can_create(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
+
+    @property
+    def can_edit(self):
+        return current_user.is_authenticated and current_user.has_role("petugas")
 
 
 def unit_zone():

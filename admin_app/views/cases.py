@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, has_app_context, redirect, request
+from flask import abort, flash, has_app_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, DateBetweenFilter, FilterEqual, IntEqualFilter
 from flask_login import current_user
@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, exists, or_, select
 from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -43,7 +44,7 @@ from admin_app.models import (
     user_roles,
     utcnow,
 )
-from admin_app.sop.access import sees_full_case_file, team_case_ids
+from admin_app.sop.access import can_view_case, sees_full_case_file, team_case_ids
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.process import OutcomeRequest, ProcessError
 from admin_app.sop.steps import STEPS, step
@@ -59,6 +60,20 @@ CAPACITY_CHOICES = [("", "Kepala (langsung)"), ("a.n.", "a.n. (atas nama)"), ("P
 # ---------------------------------------------------------------- list filters
 def _now():
     return utcnow()
+
+
+class EnumEqualFilter(FilterEqual):
+    """Equality on an enum column: a value outside the enum is ignored (never a database error)."""
+
+    def __init__(self, column, name, enum_cls, labels):
+        super().__init__(column, name, options=[(m.value, labels[m]) for m in enum_cls])
+        self.enum_cls = enum_cls
+
+    def validate(self, value):
+        return value in {m.value for m in self.enum_cls}
+
+    def clean(self, value):
+        return self.enum_cls(value)
 
 
 class _ReferenceOptions:
@@ -227,7 +242,11 @@ class CaseForm(FlaskForm):
         return self
 
     def validate_received_at(self, field):
-        if field.data and field.data > dt.datetime.now() + dt.timedelta(days=1):
+        if field.data is None:
+            return
+        # Typed values are office time without a zone; a value not posted comes from the row (aware, UTC).
+        value = field.data if field.data.tzinfo else field.data.replace(tzinfo=case_process().policy.zone)
+        if value > utcnow() + dt.timedelta(minutes=5):
             raise ValueError("Waktu informasi diterima tidak boleh di masa depan.")
 
 
@@ -247,7 +266,10 @@ class ReasonForm(_Form):
 
 
 class InstructOutreachForm(_Form):
-    officers = SelectMultipleField("Petugas yang ditugaskan", coerce=int, validators=[DataRequired(message="Pilih minimal satu petugas.")])
+    officers = SelectMultipleField(
+        "Petugas yang ditugaskan", coerce=int, validators=[DataRequired(message="Pilih minimal satu petugas.")],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
     purpose = TextAreaField(
         "Untuk (maksud penugasan)",
         default="Melaksanakan penjangkauan korban, identifikasi kasus, penyelamatan dan asesmen awal.",
@@ -366,6 +388,7 @@ class CaseView(CaseScopedView):
         "status": "Status",
     }
     column_formatters = {
+        "case_number": lambda v, c, m, n: Markup(f'<a href="{escape(v.get_url(".details_view", id=m.id))}">{escape(m.case_number)}</a>'),
         "current_step": _fmt_step,
         "due": _fmt_due,
         "victims": _fmt_victims,
@@ -383,13 +406,13 @@ class CaseView(CaseScopedView):
         # Per view instance; option lists are callables, read from reference data at request time.
         self.column_filters = [
             IntEqualFilter(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS]),
-            FilterEqual(Case.status, "Status", options=[(s.value, STATUS_LABELS[s]) for s in CaseStatus]),
+            EnumEqualFilter(Case.status, "Status", CaseStatus, STATUS_LABELS),
             OverdueFilter(Case.id, "Waktu", options=[("sekarang", "terlambat sekarang"), ("pernah", "pernah terlambat")]),
             RiskLevelFilter(Case.id, "Tingkat risiko", options=[(lv.value, lv.value) for lv in RiskLevel]),
             ViolenceTypeFilter(Case.id, "Bentuk kekerasan", options=_violence_options),
             KecamatanFilter(Case.incident_region_id, "Kecamatan", options=_kecamatan_options),
             OfficerFilter(Case.id, "Petugas", options=_officer_options),
-            FilterEqual(Case.urgency, "Urgensi", options=[(u.value, URGENCY_LABELS[u]) for u in Urgency]),
+            EnumEqualFilter(Case.urgency, "Urgensi", Urgency, URGENCY_LABELS),
             DateBetweenFilter(Case.reported_date, "Tanggal laporan"),
         ]
         super().__init__(*args, **kwargs)
@@ -437,9 +460,10 @@ class CaseView(CaseScopedView):
 
     def _form_values(self, form: CaseForm) -> dict:
         zone = case_process().policy.zone
+        received = form.received_at.data
         return dict(
             summary=form.summary.data,
-            received_at=form.received_at.data.replace(tzinfo=zone),
+            received_at=received if received.tzinfo else received.replace(tzinfo=zone),
             intake_channel_id=form.intake_channel_id.data or None,
             incident_date=form.incident_date.data,
             incident_place_id=form.incident_place_id.data or None,
@@ -451,26 +475,21 @@ class CaseView(CaseScopedView):
         )
 
     def create_model(self, form):
-        try:
-            case = case_process().register_case(current_user, **self._form_values(form))
-            changes = describe_changes(changed_fields(case))
-            db.session.commit()
-            audit("create", object_type="cases", object_id=case.id, case_id=case.id, detail={"fields": changes})
-        except ProcessError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        except Exception as exc:  # noqa: BLE001
-            self.handle_view_exception(exc)
-            return False
-        return case
+        return self._save("create", lambda: case_process().register_case(current_user, **self._form_values(form)))
 
     def update_model(self, form, model):
-        try:
+        def update():
             case_process().update_case_information(current_user, model, **self._form_values(form))
-            changes = describe_changes(changed_fields(model))
+            return model
+
+        return bool(self._save("update", update))
+
+    def _save(self, action: str, change):
+        """Step-1 information saved through the engine, audited after the commit; refusals shown, nothing kept."""
+        try:
+            case = change()
+            changes = describe_changes(changed_fields(case))
             db.session.commit()
-            audit("update", object_type="cases", object_id=model.id, case_id=model.id, detail={"fields": changes})
         except ProcessError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -478,7 +497,8 @@ class CaseView(CaseScopedView):
         except Exception as exc:  # noqa: BLE001
             self.handle_view_exception(exc)
             return False
-        return True
+        audit(action, object_type="cases", object_id=case.id, case_id=case.id, detail={"fields": changes})
+        return case
 
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".details_view", id=model.id)
@@ -497,8 +517,11 @@ class CaseView(CaseScopedView):
         letters = db.session.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
         user = current_user._get_current_object()
         return {
-            "can_fill": _allowed(lambda: process.ensure_document_editable(user, case, "complaint"))
-            or _allowed(lambda: process.ensure_document_editable(user, case, "intervention_plan")),
+            "can_fill": lambda code: _allowed(lambda: process.ensure_document_editable(user, case, code)),
+            "simfoni": process.simfoni_record(case),
+            "follow_up": process.latest_request(case),
+            "instruction": case.follow_up_instruction[0] if case.follow_up_instruction else None,
+            "outcome_labels": OUTCOME_LABELS,
             "can_edit_people": _allowed(lambda: process.ensure_people_editable(user, case)),
             "process": process,
             "actions": actions,
@@ -546,11 +569,15 @@ class CaseView(CaseScopedView):
                 self.handle_view_exception(exc)
             else:
                 flash(message, "success")
+                if not can_view_case(db.session, current_user, case.id):
+                    # e.g. step 1 handed to the head: the case now belongs to the head until a team is assigned.
+                    return redirect(url_for("admin.index"))
                 return redirect(self.get_url(".details_view", id=case.id))
         return self.render(
             "admin/case_action.html",
             case=case,
             form=form,
+            follow_up=process.latest_request(case) if action in ("give_instruction", "return_5") else None,
             title=ACTION_TITLES[action],
             missing=process.missing_inputs(case) if not action.startswith("return_") and action != "emergency_referral" else [],
             return_url=self.get_url(".details_view", id=case.id),
@@ -576,7 +603,10 @@ class CaseView(CaseScopedView):
         if action == "submit_report":
             return ReportForm(formdata)
         if action == "give_instruction":
-            return InstructionForm(formdata)
+            form = InstructionForm(formdata)
+            first = ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer", "outcome_close", "close_reason")
+            form._fields = dict(sorted(form._fields.items(), key=lambda item: (item[0] not in first, first.index(item[0]) if item[0] in first else 0)))
+            return form
         return EmergencyReferralForm(formdata)
 
     def _run_transition(self, process, case: Case, action: str, form) -> str:

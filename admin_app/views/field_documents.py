@@ -15,6 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Length, Optional, ValidationError
 
 from admin_app.extensions import db
@@ -40,7 +41,9 @@ from admin_app.models import (
     RiskAssessment,
     RiskIndicator,
     RiskLevel,
+    Role,
     ServiceType,
+    User,
     VerificationSource,
     Victim,
     ViolenceType,
@@ -51,7 +54,7 @@ from admin_app.sop.process import ProcessError
 from admin_app.sop.risk import IndicatorAnswer, computed_level, level_change_problem, risk_score
 from admin_app.sop.settings import load_risk_thresholds
 from admin_app.sop.validation import FieldInvalid, check_case_kind, check_not_future, is_child
-from admin_app.views.base import CaseScopedView, LocalDateTimeField, case_process, unit_zone
+from admin_app.views.base import CaseScopedView, OfficerFormsMixin, LocalDateTimeField, case_process, unit_zone
 
 CATEGORY = "Dokumen Lapangan"
 MARK_COMPLETE = "Tandai lengkap (siap diperiksa untuk menyelesaikan langkah 3)"
@@ -67,11 +70,17 @@ def _active(model):
     return lambda: db.session.execute(select(model).where(model.active.is_(True)).order_by(model.sort_order)).scalars().all()
 
 
+def _officers():
+    return db.session.execute(
+        select(User).join(User.roles).where(Role.code == "petugas", User.is_active_account.is_(True)).order_by(User.full_name)
+    ).scalars().all()
+
+
 def _today():
     return utcnow().astimezone(unit_zone()).date()
 
 
-class FieldDocumentView(CaseScopedView):
+class FieldDocumentView(OfficerFormsMixin, CaseScopedView):
     """Base of the seven field-document screens."""
 
     doc_code = ""
@@ -85,30 +94,7 @@ class FieldDocumentView(CaseScopedView):
     form_excluded_columns = ("case", "status", "completed_at", "filled_by", "created_at", "updated_at", "version", "victim")
     form_extra_fields = {"mark_complete": BooleanField(MARK_COMPLETE)}
 
-    @property
-    def can_create(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
-
-    @property
-    def can_edit(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
-
-    # -- which case (and victim) a new document belongs to: from the URL, checked, never from a form field
-    def _case_from_args(self) -> Case:
-        try:
-            case_id = int(request.args.get("case_id", ""))
-        except ValueError:
-            abort(404)
-        case = db.session.execute(select(Case).where(Case.id == case_id, self._visible_case_clause())).scalar_one_or_none()
-        if case is None:
-            abort(404)
-        return case
-
-    def _visible_case_clause(self):
-        from admin_app.sop.access import visible_cases_clause
-
-        return visible_cases_clause(current_user)
-
+    # -- which case (and victim) a new document belongs to: from the URL (CaseScopedView.case_from_args)
     def _victim_from_args(self, case: Case) -> Victim:
         try:
             victim_id = int(request.args.get("victim_id", ""))
@@ -131,7 +117,7 @@ class FieldDocumentView(CaseScopedView):
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        case = self._case_from_args()
+        case = self.case_from_args()
         victim = self._victim_from_args(case) if self.per_victim else None
         existing = self._existing(case, victim)
         if existing is not None:  # one document per case (or victim): open it instead of making a second
@@ -165,11 +151,14 @@ class FieldDocumentView(CaseScopedView):
 
     def render(self, template, **kwargs):
         model = kwargs.get("model")
-        case = model.case if model is not None else (self._case_from_args() if request.args.get("case_id") else None)
+        case = model.case if model is not None else (self.case_from_args() if request.args.get("case_id") else None)
         kwargs.setdefault("doc_title", self.name)
         kwargs.setdefault("doc_case", case)
         kwargs.setdefault("case_url", self._case_url(case) if case else None)
-        kwargs.setdefault("doc_victim", getattr(model, "victim", None) if model is not None else None)
+        victim = getattr(model, "victim", None) if model is not None else None
+        if victim is None and self.per_victim and case is not None and request.args.get("victim_id"):
+            victim = self._victim_from_args(case)
+        kwargs.setdefault("doc_victim", victim)
         return super().render(template, **kwargs)
 
     def on_form_prefill(self, form, id):
@@ -185,7 +174,7 @@ class FieldDocumentView(CaseScopedView):
 
     def _apply_model_change(self, form, model, is_created):
         if is_created:
-            case = self._case_from_args()
+            case = self.case_from_args()
             model.case_id = case.id
             model.case = case
             if self.per_victim:
@@ -267,6 +256,8 @@ class OutreachLogView(FieldDocumentView):
             value = getattr(model, name)
             if value is not None and value > now:
                 raise ValidationError(f"{self.column_labels[name]} tidak boleh di masa depan.")
+            if value is not None and value < model.case.received_at:
+                raise ValidationError(f"{self.column_labels[name]} tidak boleh sebelum informasi kasus diterima.")
         if model.departed_at and model.arrived_at and model.arrived_at < model.departed_at:
             raise ValidationError("Waktu tiba tidak boleh sebelum waktu berangkat.")
         if model.arrived_at and model.returned_at and model.returned_at < model.arrived_at:
@@ -282,12 +273,12 @@ class ComplaintView(FieldDocumentView):
     column_labels = dict(
         FieldDocumentView.column_labels,
         complaint_date="Tanggal pengaduan",
-        what="Apa yang terjadi (what)",
-        who="Siapa yang terlibat (who)",
-        when="Kapan terjadi (when)",
-        where="Di mana terjadi (where)",
-        why="Mengapa terjadi (why)",
-        how="Bagaimana terjadi (how)",
+        what="Apa yang terjadi",
+        who="Siapa yang terlibat",
+        when="Kapan terjadi",
+        where="Di mana terjadi",
+        why="Mengapa terjadi",
+        how="Bagaimana terjadi",
         expectations="Harapan korban/pelapor",
     )
     form_args = {"complaint_date": {"validators": [_not_future("Tanggal pengaduan")]}}
@@ -307,8 +298,14 @@ class ComplaintView(FieldDocumentView):
 
         class WithCaseFields(form_class):
             incident_place = SelectField("Tempat kejadian", coerce=int, validators=[Optional()])
-            violence_types = SelectMultipleField("Bentuk kekerasan (boleh lebih dari satu)", coerce=int, validators=[Optional()])
-            services_needed = SelectMultipleField("Layanan yang dibutuhkan", coerce=int, validators=[Optional()])
+            violence_types = SelectMultipleField(
+                "Bentuk kekerasan (boleh lebih dari satu)", coerce=int, validators=[Optional()],
+                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+            )
+            services_needed = SelectMultipleField(
+                "Layanan yang dibutuhkan", coerce=int, validators=[Optional()],
+                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+            )
 
         return WithCaseFields
 
@@ -330,7 +327,7 @@ class ComplaintView(FieldDocumentView):
         form = super().create_form(obj)
         self._choices(form)
         if request.method == "GET":
-            case = self._case_from_args()
+            case = self.case_from_args()
             self._prefill_case_fields(form, case)
             form.complaint_date.data = case.reported_date
             form.what.data = case.summary
@@ -382,7 +379,7 @@ class CaseIdentificationView(FieldDocumentView):
             "choices": [("", "- pilih -")] + [(a.value, AUTHORITY_LABELS[a]) for a in Authority],
             "coerce": lambda v: Authority(v) if v else None,
         },
-        "ampk_category": {"query_factory": _active(AmpkCategory)},
+        "ampk_category": {"query_factory": _active(AmpkCategory), "blank_text": "- bukan AMPK -"},
     }
     column_labels = dict(
         FieldDocumentView.column_labels,
@@ -616,6 +613,7 @@ class BiopsychosocialView(FieldDocumentView):
 class InterventionPlanView(FieldDocumentView):
     doc_code = "intervention_plan"
     form_columns = ("goal", "items", "notes", "mark_complete")
+    form_rules = [rules.Field("goal"), rules.Field("items"), rules.Field("notes"), rules.Field("mark_complete")]
     column_labels = dict(FieldDocumentView.column_labels, goal="Tujuan intervensi", items="Rencana layanan", notes="Catatan")
     inline_models = [
         (
@@ -633,6 +631,7 @@ class InterventionPlanView(FieldDocumentView):
                 "form_overrides": {"status": SelectField},
                 "form_args": {
                     "service_type": {"query_factory": _active(ServiceType)},
+                    "responsible": {"query_factory": _officers, "blank_text": "- pilih petugas -"},
                     "status": {
                         "choices": [(s.value, PLAN_ITEM_STATUS_LABELS[s]) for s in PlanItemStatus],
                         "coerce": lambda v: PlanItemStatus(v) if v else PlanItemStatus.PLANNED,

@@ -3,12 +3,14 @@ opened from the case (`?case_id=`), editable by the officer at step 1 or the tea
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms import SelectField
+from sqlalchemy import func, select
+from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
@@ -29,6 +31,7 @@ from admin_app.models import (
     Victim,
     utcnow,
 )
+from admin_app.security.crypto import mask, nik_index
 from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.process import ProcessError
 from admin_app.sop.validation import (
@@ -41,7 +44,7 @@ from admin_app.sop.validation import (
     clean_rt_rw,
     nik_warnings,
 )
-from admin_app.views.base import CaseScopedView, case_process, unit_zone
+from admin_app.views.base import CaseScopedView, OfficerFormsMixin, case_process, unit_zone
 
 CATEGORY = "Dokumen Lapangan"
 
@@ -116,11 +119,11 @@ PERSON_ARGS = {
     "rw": {"validators": [_cleaner(clean_rt_rw)]},
     "sex": _enum_select(Sex, {Sex.LAKI_LAKI: "Laki-laki", Sex.PEREMPUAN: "Perempuan"}),
     "nationality": {"choices": [(n.value, n.value) for n in Nationality], "coerce": Nationality},
-    "region": {"query_factory": _kelurahan},
-    "religion": {"query_factory": _active(Religion)},
-    "education": {"query_factory": _active(Education)},
-    "occupation": {"query_factory": _active(Occupation)},
-    "marital_status": {"query_factory": _active(MaritalStatus)},
+    "region": {"query_factory": _kelurahan, "blank_text": "- di luar Kota Tangerang / tidak diketahui -"},
+    "religion": {"query_factory": _active(Religion), "blank_text": "- pilih -"},
+    "education": {"query_factory": _active(Education), "blank_text": "- pilih -"},
+    "occupation": {"query_factory": _active(Occupation), "blank_text": "- pilih -"},
+    "marital_status": {"query_factory": _active(MaritalStatus), "blank_text": "- pilih -"},
 }
 
 IDENTITY = ("full_name", "alias", "sex", "birth_place", "birth_date", "age_estimate", "nik", "family_card_number", "nationality")
@@ -128,41 +131,47 @@ ADDRESS = ("address", "rt", "rw", "region", "address_outside_city", "phone")
 SOCIAL = ("religion", "education", "occupation", "marital_status")
 
 
-class PersonView(CaseScopedView):
+class PersonView(OfficerFormsMixin, CaseScopedView):
     can_delete = False
     create_template = "admin/document_form.html"
     edit_template = "admin/document_form.html"
     column_list = ("case", "full_name", "sex", "birth_date")
     column_labels = PERSON_LABELS
-    column_searchable_list = ("full_name",)
-    form_overrides = {"sex": SelectField, "nationality": SelectField}
+    # The encrypted columns hold ciphertext in the database; in the form they are plain text inputs.
+    form_overrides = {
+        "sex": SelectField,
+        "nationality": SelectField,
+        "nik": StringField,
+        "family_card_number": StringField,
+        "phone": StringField,
+    }
     form_args = PERSON_ARGS
-    column_details_exclude_list = ("version", "created_at", "updated_at")
+    column_details_exclude_list = ("version", "created_at", "updated_at", "nik_hash")
+    column_searchable_list = ("full_name",)
+    # Identifiers are shown masked everywhere outside the edit form of the team (the list, the details page).
+    column_formatters = {
+        "nik": lambda v, c, m, n: mask(m.nik),
+        "family_card_number": lambda v, c, m, n: mask(m.family_card_number),
+        "phone": lambda v, c, m, n: mask(m.phone),
+    }
 
-    @property
-    def can_create(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
-
-    @property
-    def can_edit(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
-
-    def _case_from_args(self) -> Case:
-        try:
-            case_id = int(request.args.get("case_id", ""))
-        except ValueError:
-            abort(404)
-        case = db.session.execute(select(Case).where(Case.id == case_id, visible_cases_clause(current_user))).scalar_one_or_none()
-        if case is None:
-            abort(404)
-        return case
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # A full NIK is searched exactly through its keyed hash (the NIK itself is encrypted).
+        digits = re.sub(r"[\s.\-]", "", search or "")
+        if re.fullmatch(r"\d{16}", digits):
+            wanted = nik_index(digits)
+            query = query.filter(self.model.nik_hash == wanted)
+            if count_query is not None:
+                count_query = count_query.filter(self.model.nik_hash == wanted)
+            return query, count_query, joins, count_joins
+        return super()._apply_search(query, count_query, joins, count_joins, search)
 
     def _ensure_editable(self, case):
         case_process().ensure_people_editable(current_user._get_current_object(), case)
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        case = self._case_from_args()
+        case = self.case_from_args()
         try:
             self._ensure_editable(case)
         except ProcessError as exc:
@@ -172,7 +181,7 @@ class PersonView(CaseScopedView):
 
     def render(self, template, **kwargs):
         model = kwargs.get("model")
-        case = model.case if model is not None else (self._case_from_args() if request.args.get("case_id") else None)
+        case = model.case if model is not None else (self.case_from_args() if request.args.get("case_id") else None)
         kwargs.setdefault("doc_title", self.name)
         kwargs.setdefault("doc_case", case)
         kwargs.setdefault("case_url", request.args.get("url") or (url_for("cases.details_view", id=case.id) if case else None))
@@ -191,7 +200,7 @@ class PersonView(CaseScopedView):
 
     def _apply_model_change(self, form, model, is_created):
         if is_created:
-            case = self._case_from_args()
+            case = self.case_from_args()
             model.case_id = case.id
             model.case = case
         try:
@@ -213,11 +222,20 @@ class PersonView(CaseScopedView):
         super().after_model_change(form, model, is_created)
         for warning in nik_warnings(model.nik, model.birth_date, model.sex.value if model.sex else None):
             flash("Periksa kembali: " + warning, "warning")
+        if model.nik_hash:
+            # Duplicate detection without revealing other cases (need to know): only a count, ask the head.
+            others = db.session.execute(
+                select(func.count(func.distinct(self.model.case_id))).where(
+                    self.model.nik_hash == model.nik_hash, self.model.case_id != model.case_id
+                )
+            ).scalar_one()
+            if others:
+                flash(f"NIK ini juga tercatat pada {others} kasus lain. Koordinasikan dengan Kepala UPTD PPA.", "warning")
 
 
 class VictimView(PersonView):
     form_columns = IDENTITY + ADDRESS + SOCIAL + ("has_disability", "disability_kind", "disability_notes", "is_pregnant")
-    form_args = dict(PERSON_ARGS, disability_kind={"query_factory": _active(DisabilityKind)})
+    form_args = dict(PERSON_ARGS, disability_kind={"query_factory": _active(DisabilityKind), "blank_text": "- pilih -"})
     form_rules = [
         rules.FieldSet(IDENTITY, "Identitas korban"),
         rules.FieldSet(ADDRESS, "Alamat dan kontak"),
@@ -236,7 +254,7 @@ class ReporterView(PersonView):
 
 class PerpetratorView(PersonView):
     form_columns = IDENTITY + ("relation", "lives_with_victim") + ADDRESS + SOCIAL
-    form_args = dict(PERSON_ARGS, relation={"query_factory": _active(PerpetratorRelation)})
+    form_args = dict(PERSON_ARGS, relation={"query_factory": _active(PerpetratorRelation), "blank_text": "- pilih -"})
     form_rules = [
         rules.FieldSet(IDENTITY, "Identitas terlapor"),
         rules.FieldSet(("relation", "lives_with_victim"), "Hubungan dengan korban"),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, flash
+from flask import current_app, flash, g
 from flask_admin.actions import action
 from sqlalchemy import select
 from flask_admin.form import rules
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from admin_app.models import (
     REFERENCE_LISTS,
@@ -26,7 +26,9 @@ from admin_app.models import (
 )
 from admin_app.extensions import db
 from admin_app.documents.numbering import NumberPatternError, validate_pattern
-from admin_app.security.passwords import hash_password
+from admin_app.models.users import RecoveryCode
+from admin_app.models import utcnow
+from admin_app.security.passwords import hash_password, password_problem
 from admin_app.sop.settings import SettingError, validate_setting
 from admin_app.views.auditing import audit
 from admin_app.views.base import SecureModelView, unit_zone
@@ -44,6 +46,14 @@ def _nip_validator(form, field):
         field.data = digits
 
 
+def _new_password_validator(form, field):
+    # The one password policy (security/passwords.py): length 12..128, no common or guessable passwords.
+    if field.data:
+        problem = password_problem(field.data, username=getattr(form, "username", None) and form.username.data)
+        if problem:
+            raise ValidationError(problem)
+
+
 def _username_validator(form, field):
     if field.data and not re.fullmatch(r"[a-z0-9._-]{3,64}", field.data):
         raise ValidationError("Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau strip.")
@@ -52,7 +62,10 @@ def _username_validator(form, field):
 class UserView(SecureModelView):
     allowed_roles = SYSADMIN
     can_delete = False  # accounts are deactivated, never deleted: the audit trail and letters refer to them
-    column_list = ("username", "full_name", "nip", "position", "roles", "is_active_account", "last_login_at")
+    column_list = (
+        "username", "full_name", "nip", "position", "roles", "is_active_account", "totp_enabled_at", "locked_until",
+        "last_login_at",
+    )
     column_searchable_list = ("username", "full_name", "nip")
     column_filters = ("is_active_account", "roles.name")
     column_default_sort = "username"
@@ -68,17 +81,31 @@ class UserView(SecureModelView):
         "is_active_account": "Aktif",
         "last_login_at": "Login terakhir",
         "must_change_password": "Wajib ganti kata sandi",
+        "totp_enabled_at": "Verifikasi 2 langkah",
+        "locked_until": "Dikunci sampai",
+        "failed_login_count": "Gagal masuk berturut-turut",
+        "password_changed_at": "Kata sandi diganti",  # a label, not a password # nosec B105
         "new_password": "Kata sandi baru",
         "roles.name": "Peran",
     }
     column_descriptions = {
         "nip": "18 digit; kosongkan untuk tenaga kontrak (non-PNS).",
         "full_name": "Ditulis seperti pada tanda tangan surat, mis. \"Dra. Siti Aminah, M.Si.\"",
-        "new_password": "Isi untuk menetapkan kata sandi baru; kosongkan untuk tidak mengubah.",
+        "new_password": (  # a description, not a password # nosec B105
+            "Isi untuk menetapkan kata sandi sementara (sekali pakai): pengguna wajib menggantinya saat masuk. "
+            "Minimal 12 karakter; kata sandi umum ditolak. Kosongkan untuk tidak mengubah."
+        ),
     }
-    column_details_exclude_list = ("password_hash", "session_version")
+    column_details_exclude_list = ("password_hash", "session_version", "totp_secret", "totp_last_counter")
     column_formatters = {
         "last_login_at": lambda v, c, m, n: m.last_login_at.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if m.last_login_at else "-",
+        "totp_enabled_at": lambda v, c, m, n: "Aktif" if m.two_factor_enabled else "-",
+        "locked_until": lambda v, c, m, n: (
+            m.locked_until.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if m.is_locked(utcnow()) else "-"
+        ),
+        "password_changed_at": lambda v, c, m, n: (
+            m.password_changed_at.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if m.password_changed_at else "-"
+        ),
     }
     form_columns = (
         "username",
@@ -94,7 +121,7 @@ class UserView(SecureModelView):
         "must_change_password",
     )
     form_extra_fields = {
-        "new_password": PasswordField("Kata sandi baru", validators=[Optional(), Length(min=12, max=128)]),
+        "new_password": PasswordField("Kata sandi baru", validators=[Optional(), _new_password_validator]),
     }
     form_args = {
         "username": {"validators": [_username_validator]},
@@ -118,17 +145,62 @@ class UserView(SecureModelView):
             audit("user_change", object_type="users", object_id=user.id, detail={"tindakan": "akhiri semua sesi"})
         flash(f"Sesi {len(users)} pengguna diakhiri.", "success")
 
+    @action("unlock", "Buka kunci akun", "Buka kunci akun terpilih yang dikunci karena terlalu banyak percobaan gagal?")
+    def action_unlock(self, ids):
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        users = self.get_query().filter(User.id.in_(wanted)).all()
+        for user in users:
+            user.failed_login_count = 0
+            user.locked_until = None
+        db.session.commit()
+        for user in users:
+            audit("user_change", object_type="users", object_id=user.id, detail={"tindakan": "buka kunci akun"})
+        flash(f"Kunci {len(users)} akun dibuka.", "success")
+
+    @action(
+        "reset_2fa",
+        "Hapus verifikasi dua langkah",
+        "Hapus verifikasi dua langkah pengguna terpilih (mis. ponsel hilang)? Mereka harus mendaftar ulang; "
+        "peran yang wajib 2FA diminta mendaftar saat masuk berikutnya.",
+    )
+    def action_reset_2fa(self, ids):
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        users = self.get_query().filter(User.id.in_(wanted)).all()
+        for user in users:
+            user.totp_secret = None
+            user.totp_enabled_at = None
+            user.totp_last_counter = None
+            user.session_version = (user.session_version or 0) + 1  # whoever holds a session re-authenticates
+            db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete(synchronize_session=False)
+        db.session.commit()
+        for user in users:
+            audit("2fa_disabled", object_type="users", object_id=user.id,
+                  detail={"tindakan": "verifikasi dua langkah dihapus oleh administrator sistem"})
+        flash(f"Verifikasi dua langkah {len(users)} pengguna dihapus.", "success")
+
     def on_model_change(self, form, model, is_created):
         if form.new_password.data:
             model.password_hash = hash_password(
                 form.new_password.data, fast=current_app.config.get("PASSWORD_HASH_FAST", False)
             )
             model.session_version = (model.session_version or 0) + 1
+            # A password the sysadmin knows is a one-time password: the user must replace it at first login.
+            model.must_change_password = True
+            model.password_changed_at = utcnow()
+            model.failed_login_count = 0
+            model.locked_until = None
+            g.one_time_password_set = True
         elif is_created:
             raise ValidationError("Akun baru memerlukan kata sandi awal.")
         if not model.is_active_account and not is_created:
             # Deactivation ends every session of that user at once.
             model.session_version = (model.session_version or 0) + 1
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        if g.pop("one_time_password_set", False):
+            audit("password_changed", object_type="users", object_id=model.id,
+                  detail={"tindakan": "kata sandi sementara (sekali pakai) ditetapkan administrator sistem"})
 
 
 class RoleView(SecureModelView):

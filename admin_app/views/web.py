@@ -4,6 +4,7 @@ and the health check."""
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import User
+from admin_app.security.headers import apply_security_headers
 from admin_app.views.auditing import audit, flush_request_audit
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,8 @@ ERROR_TEXTS = {
     403: ("Akses ditolak", "Anda tidak berwenang membuka halaman atau data ini."),
     404: ("Tidak ditemukan", "Halaman atau data yang Anda cari tidak ada."),
     405: ("Cara akses tidak diizinkan", "Halaman ini tidak dapat dibuka dengan cara tersebut."),
-    413: ("Berkas terlalu besar", "Berkas atau data yang dikirim melebihi batas ukuran."),
+    413: ("Data terlalu besar", "Berkas atau data yang dikirim melebihi batas ukuran."),
+    414: ("Alamat terlalu panjang", "Alamat halaman atau kata pencarian terlalu panjang. Persingkat lalu coba lagi."),
     429: ("Terlalu banyak percobaan", "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."),
     500: ("Terjadi kesalahan", "Terjadi kesalahan pada sistem. Tidak ada data yang berubah. Silakan coba lagi."),
 }
@@ -104,18 +107,20 @@ def init_request_hooks(app: Flask) -> None:
             if request.endpoint is None:
                 return None  # unknown URL: let it be a 404
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return _enforce_session_limits(app)
+        ended = _enforce_session_limits(app)
+        if ended is not None:
+            return ended
+        # --- login hardening (views/auth.py): a one-time password must be changed and, where the role requires
+        # it, two-factor login enrolled before any other page opens ---
+        from admin_app.views.auth import required_account_step
+
+        return required_account_step(endpoint)
+        # --- end login hardening ---
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-        if current_user.is_authenticated and not (request.endpoint or "").endswith("static"):
-            # Pages behind login may show victim data: never keep them in a cache.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        # CSP with this request's nonce, framing, sniffing, referrer, caching: see security/headers.py.
+        return apply_security_headers(response)
 
     app.teardown_request(flush_request_audit)
 
@@ -125,21 +130,55 @@ def init_request_hooks(app: Flask) -> None:
 
 
 def init_error_pages(app: Flask) -> None:
+    """Every error is a page in Bahasa Indonesia with the status code and nothing from inside the server."""
+
+    def _page(code: int, title: str, message: str, reference: str | None = None):
+        try:
+            html = render_template("errors/error.html", code=code, title=title, message=message, reference=reference)
+        except Exception:  # noqa: BLE001 - the error page itself failed: a bare page, still without internals
+            log.exception("error page %s could not be rendered", code)
+            html = f'<!DOCTYPE html><html lang="id"><title>{title}</title><h1>{title} ({code})</h1><p>{message}</p></html>'
+        return html, code
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code = exc.code or 500
-        title, message = ERROR_TEXTS.get(code, (exc.name, "Permintaan tidak dapat diproses."))
+        title, message = ERROR_TEXTS.get(code, ("Permintaan tidak dapat diproses", "Permintaan tidak dapat diproses."))
         if code == 400 and "CSRF" in (exc.description or ""):
             message = "Formulir kedaluwarsa atau tidak sah (token keamanan). Muat ulang halaman lalu kirim lagi."
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        message = getattr(exc, "user_message", None) or message  # our own refusals say why, in Indonesian
+        if code == 413:
+            message = (
+                f"{message} Batas satu pengiriman {_size_text(app.config.get('MAX_CONTENT_LENGTH'))}, satu isian teks "
+                f"{_size_text(app.config.get('MAX_FORM_MEMORY_SIZE'))}. Perkecil berkas atau isian lalu coba lagi."
+            )
+        body, status = _page(code, title, message)
+        response = app.make_response((body, status))
+        valid_methods = getattr(exc, "valid_methods", None)
+        if code == 405 and valid_methods:
+            response.headers["Allow"] = ", ".join(valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http_error(exc)
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        # A short reference the user can quote to the administrator; the details are only in the server log.
+        reference = secrets.token_hex(4)
+        log.exception("unhandled error on %s %s (kode kejadian %s)", request.method, request.path, reference)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the database may be what failed
+            log.exception("rollback after an unhandled error failed")
         if app.config.get("RAISE_UNEXPECTED_VIEW_ERRORS"):
             raise exc
         title, message = ERROR_TEXTS[500]
-        return render_template("errors/error.html", code=500, title=title, message=message), 500
+        return _page(500, title, message, reference)
+
+
+def _size_text(limit: int | None) -> str:
+    if not limit:
+        return "tidak diketahui"
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.0f} MB"
+    return f"{max(1, limit // 1024)} KB"

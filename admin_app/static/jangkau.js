@@ -1,0 +1,88 @@
+/* Jangkau: page behaviour without inline JavaScript, so the Content-Security-Policy needs no 'unsafe-inline'
+ * (see admin_app/security/headers.py).
+ *
+ * - Our templates mark a print button with `data-jangkau-print` instead of onclick="window.print()", and a
+ *   button that must be confirmed with `data-jangkau-confirm="question"` instead of onclick="return confirm()".
+ * - Flask-Admin 2.2's templates still write a few inline handlers (pallets-eco/flask-admin#2556). The server
+ *   moves the known ones to `data-jangkau-onclick` (never run as script by the browser); here each is
+ *   recognised and the same thing is done by ordinary code. Nothing is ever evaluated: an attribute that does
+ *   not match one of the patterns below does nothing.
+ * - `javascript:void(0)` links (Flask-Admin's menus and pagination) do not navigate: the policy would block it.
+ */
+(function () {
+  "use strict";
+
+  function jsString(text) {
+    return text.replace(/\\(.)/g, "$1");
+  }
+
+  function confirmOrStop(element, event, match) {
+    if (!window.confirm(jsString(match[1]))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }
+
+  // [pattern of the handler's text, what it did]
+  var KNOWN_HANDLERS = [
+    [/^\s*return faHelpers\.safeConfirm\('(.*)'\);?\s*$/, confirmOrStop],
+    [/^\s*return confirm\('(.*)'\);?\s*$/, confirmOrStop],
+    [/^\s*return modelActions\.execute\('([\w.-]+)'\);?\s*$/, function (element, event, match) {
+      event.preventDefault();
+      if (window.modelActions) {
+        window.modelActions.execute(match[1]);
+      }
+    }],
+    [/^\s*faForm\.addInlineField\(this, '([\w.-]+)'\);?\s*$/, function (element, event, match) {
+      event.preventDefault();
+      if (window.faForm) {
+        window.faForm.addInlineField(element, match[1]);
+      }
+    }],
+    [/^\s*return false;?\s*$/, function (element, event) {
+      event.preventDefault();
+    }],
+    [/^\s*window\.print\(\);?\s*$/, function (element, event) {
+      event.preventDefault();
+      window.print();
+    }]
+  ];
+
+  function runKnownHandler(element, event) {
+    var code = element.getAttribute("data-jangkau-onclick") || "";
+    for (var i = 0; i < KNOWN_HANDLERS.length; i++) {
+      var match = KNOWN_HANDLERS[i][0].exec(code);
+      if (match) {
+        KNOWN_HANDLERS[i][1](element, event, match);
+        return;
+      }
+    }
+  }
+
+  // Capture phase on the document: before Flask-Admin's and Bootstrap's own listeners, as an inline handler was.
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) {
+      return;
+    }
+    var link = target.closest("a[href]");
+    if (link && /^\s*javascript:/i.test(link.getAttribute("href"))) {
+      event.preventDefault();
+    }
+    if (target.closest("[data-jangkau-print]")) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var confirmed = target.closest("[data-jangkau-confirm]");
+    if (confirmed && !window.confirm(confirmed.getAttribute("data-jangkau-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    var handled = target.closest("[data-jangkau-onclick]");
+    if (handled) {
+      runKnownHandler(handled, event);
+    }
+  }, true);
+})();

@@ -1,0 +1,672 @@
+"""Official documents on screen: the template management screen (sysadmin and administrasi) and the archive of
+generated documents, with the case page's "Dokumen resmi" section (need to know).
+
+The first half is plain SQLAlchemy (no Flask): storing a template version, activating one, and generating a
+document into the archive. The rules that protect the records live there, so they hold whichever screen, command
+or benchmark calls them: an upload is validated before anything is stored; exactly one version per document type
+is active; a generated document is a new row with the next version number, never an overwrite.
+
+The second half is the screens. Every endpoint checks the role (AccessMixin) and, for case documents, selects
+through the need-to-know clause, so a URL with another case's id is a 404; every download and generation is
+recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+from typing import Callable, Iterable
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.wrappers import Response
+
+from admin_app.documents.context import DOCUMENT_TYPES, build_context, sample_context
+from admin_app.documents.pdf import PdfConversionError, convert_to_pdf, soffice_available
+from admin_app.documents.rendering import TemplateRejected, data_sha256, file_sha256, render_document, validate_template
+from admin_app.extensions import db
+from admin_app.models import (
+    AssignmentLetter,
+    BiopsychosocialAssessment,
+    Case,
+    CaseIdentification,
+    Complaint,
+    DocumentTemplateVersion,
+    FollowUpInstruction,
+    FollowUpRequest,
+    GeneratedDocument,
+    InformedConsent,
+    InterventionPlan,
+    Letter,
+    LetterStatus,
+    RiskAssessment,
+    User,
+    utcnow,
+)
+from admin_app.sop.access import sees_full_case_file, visible_cases_clause
+from admin_app.views.auditing import audit
+from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
+
+log = logging.getLogger(__name__)
+
+CATEGORY = "Dokumen Resmi"
+TEMPLATE_ROLES = ("sysadmin", "administrasi")
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
+MAX_NOTE = 1000
+MSG_NO_PDF = "PDF memerlukan LibreOffice (soffice), yang belum terpasang di server. Unduh berkas .docx."
+
+# The records a form prints: it is offered on the case page once one of them exists. Letters are offered per
+# issued letter instead (see `case_documents`).
+FORM_RECORDS: dict[str, tuple[type, ...]] = {
+    "formulir_pengaduan": (Complaint,),
+    "formulir_identifikasi": (CaseIdentification,),
+    "formulir_asesmen_risiko": (RiskAssessment,),
+    "formulir_persetujuan": (InformedConsent,),
+    "laporan_kasus": (BiopsychosocialAssessment, InterventionPlan),
+    "laporan_permohonan_instruksi": (FollowUpRequest,),
+    "instruksi_tindak_lanjut": (FollowUpInstruction,),
+}
+
+
+class DocumentUnavailable(Exception):
+    """A document that cannot be made now; the message is for the user, in Bahasa Indonesia."""
+
+
+# ================================================================ services (no Flask)
+
+
+def safe_filename(name: str, default: str = "dokumen") -> str:
+    """A file name that is safe in a Content-Disposition header and on every file system."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name or "").strip("._")
+    return cleaned[:150] or default
+
+
+def _insert_numbered(session: Session, column, filters: Iterable, make: Callable[[int], object]):
+    """Insert the row `make(n)` with n = the next number of `column` among rows matching `filters`.
+
+    Two people doing this at the same moment may compute the same n; the unique constraint refuses the second,
+    whose savepoint is rolled back and retried with the number that is then free. Nothing is ever overwritten.
+    """
+    filters = list(filters)
+    for _ in range(10):
+        number = (session.execute(select(func.max(column)).where(*filters)).scalar() or 0) + 1
+        row = make(number)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            continue
+        return row
+    raise DocumentUnavailable("Saat ini orang lain sedang menyimpan dokumen yang sama. Coba lagi sebentar lagi.")
+
+
+def template_versions(session: Session, doc_type: str) -> list[DocumentTemplateVersion]:
+    return list(
+        session.execute(
+            select(DocumentTemplateVersion)
+            .where(DocumentTemplateVersion.doc_type == doc_type)
+            .options(selectinload(DocumentTemplateVersion.uploaded_by))
+            .order_by(DocumentTemplateVersion.version_no.desc())
+        ).scalars()
+    )
+
+
+def active_template(session: Session, doc_type: str) -> DocumentTemplateVersion | None:
+    return session.execute(
+        select(DocumentTemplateVersion)
+        .where(DocumentTemplateVersion.doc_type == doc_type, DocumentTemplateVersion.is_active.is_(True))
+        .order_by(DocumentTemplateVersion.version_no.desc())
+    ).scalars().first()
+
+
+def store_template_version(session: Session, doc_type: str, data: bytes, *, filename: str, note: str | None,
+                           user: User | None) -> tuple[DocumentTemplateVersion, list[str]]:
+    """Validate an upload and store it as the next (inactive) version; TemplateRejected says why it may not be."""
+    if doc_type not in DOCUMENT_TYPES:
+        raise TemplateRejected("Jenis dokumen tidak dikenal.")
+    warnings = validate_template(doc_type, data)  # before anything is stored
+    digest = file_sha256(data)
+    same = session.execute(
+        select(DocumentTemplateVersion.version_no)
+        .where(DocumentTemplateVersion.doc_type == doc_type, DocumentTemplateVersion.sha256 == digest)
+    ).scalars().first()
+    if same is not None:
+        raise TemplateRejected(
+            f"Berkas ini sama persis dengan versi {same} yang sudah tersimpan; tidak disimpan lagi. "
+            f"Untuk memakainya, aktifkan versi {same}."
+        )
+    version = _insert_numbered(
+        session,
+        DocumentTemplateVersion.version_no,
+        [DocumentTemplateVersion.doc_type == doc_type],
+        lambda n: DocumentTemplateVersion(
+            doc_type=doc_type, version_no=n, filename=safe_filename(filename, f"{doc_type}.docx"), content=data,
+            sha256=digest, size_bytes=len(data), is_active=False, note=(note or "").strip() or None,
+            uploaded_by_id=user.id if user else None,
+        ),
+    )
+    return version, warnings
+
+
+def activate_template_version(session: Session, version: DocumentTemplateVersion) -> int | None:
+    """Make `version` the only active one of its type (activating an older one is the roll back).
+
+    One UPDATE sets every version of the type: two people activating at once queue on the same rows, and the
+    second statement re-reads them, so exactly one stays active. Returns the version number active before.
+    """
+    before = active_template(session, version.doc_type)
+    session.execute(
+        update(DocumentTemplateVersion)
+        .where(DocumentTemplateVersion.doc_type == version.doc_type)
+        .values(is_active=DocumentTemplateVersion.id == version.id)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, DocumentTemplateVersion) and obj.doc_type == version.doc_type:
+            session.expire(obj, ["is_active"])
+    return before.version_no if before is not None else None
+
+
+@dataclasses.dataclass
+class DocumentSlot:
+    """One document the case page offers: a form of the case, or a letter type for one letter."""
+
+    doc_type: str
+    title: str
+    letter: Letter | None = None
+    can_generate: bool = True
+    note: str = ""
+    generated: list[GeneratedDocument] = dataclasses.field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.doc_type + (f"-{self.letter.id}" if self.letter is not None else "")
+
+
+def allowed_doc_types(user: User) -> list[str]:
+    """Which documents a user's role needs: the team and the head all of them; administration only the letters
+    (it files them; the narrative forms are for the team and the head, as on the case page)."""
+    if sees_full_case_file(user):
+        return list(DOCUMENT_TYPES)
+    if user.has_role("administrasi"):
+        return [code for code, doc in DOCUMENT_TYPES.items() if doc.is_letter]
+    return []
+
+
+def _letters(session: Session, case: Case, cls: type[Letter]) -> list[Letter]:
+    return list(session.execute(select(cls).where(cls.case_id == case.id).order_by(cls.id)).scalars())
+
+
+def case_documents(session: Session, case: Case, doc_types: Iterable[str] | None = None) -> list[DocumentSlot]:
+    """The documents of `case` in its present state, each with its archive (newest first).
+
+    Letters: the Surat Tugas of the active (issued) assignment letter, and a Surat Rujukan / Surat Pelimpahan per
+    letter. Forms: once their record exists. A slot that can no longer be made (e.g. a cancelled Surat Tugas)
+    still shows what was generated from it.
+    """
+    wanted = [code for code in DOCUMENT_TYPES if doc_types is None or code in set(doc_types)]
+    generated = session.execute(
+        select(GeneratedDocument)
+        .where(GeneratedDocument.case_id == case.id, GeneratedDocument.doc_type.in_(wanted))
+        .options(selectinload(GeneratedDocument.created_by))
+        .order_by(GeneratedDocument.version_no.desc())
+    ).scalars().all()
+    slots: list[DocumentSlot] = []
+    for code in wanted:
+        doc = DOCUMENT_TYPES[code]
+        if doc.is_letter:
+            letters = _letters(session, case, doc.letter_class)
+            active = None
+            if doc.letter_class is AssignmentLetter:
+                issued = [l for l in letters if l.status == LetterStatus.ISSUED]
+                active = issued[-1] if issued else None
+            made_from = {g.letter_id for g in generated if g.doc_type == code}
+            for letter in letters:
+                cancelled = letter.status == LetterStatus.CANCELLED
+                can = letter is active if doc.letter_class is AssignmentLetter else True
+                if not can and letter.id not in made_from:
+                    continue
+                slots.append(DocumentSlot(code, doc.title, letter, can_generate=can,
+                                          note="surat dibatalkan" if cancelled else ""))
+        else:
+            exists = any(
+                session.execute(select(model.id).where(model.case_id == case.id).limit(1)).first()
+                for model in FORM_RECORDS[code]
+            )
+            if exists or any(g.doc_type == code for g in generated):
+                slots.append(DocumentSlot(code, doc.title, None, can_generate=exists))
+    for slot in slots:
+        letter_id = slot.letter.id if slot.letter is not None else None
+        slot.generated = [g for g in generated if g.doc_type == slot.doc_type and g.letter_id == letter_id]
+    return slots
+
+
+def generate_document(session: Session, *, case: Case, doc_type: str, letter: Letter | None, user: User,
+                      now: dt.datetime | None = None) -> GeneratedDocument:
+    """Render the ACTIVE template of `doc_type` for `case` and store it as the next version in the archive.
+
+    Raises DocumentUnavailable (with the reason for the user) and stores nothing when the document cannot be made.
+    """
+    doc = DOCUMENT_TYPES.get(doc_type)
+    if doc is None:
+        raise DocumentUnavailable("Jenis dokumen tidak dikenal.")
+    slot = next(
+        (s for s in case_documents(session, case, [doc_type])
+         if s.can_generate and (s.letter.id if s.letter is not None else None) == (letter.id if letter else None)),
+        None,
+    )
+    if slot is None:
+        if doc.is_letter:
+            raise DocumentUnavailable(f"{doc.title} hanya dapat dibuat dari surat kasus ini yang sudah diterbitkan.")
+        raise DocumentUnavailable(f"{doc.title} belum dapat dibuat: datanya belum diisi pada kasus ini.")
+    template = active_template(session, doc_type)
+    if template is None:
+        raise DocumentUnavailable(f"Belum ada templat aktif untuk {doc.title}. Hubungi administrator.")
+    now = now or utcnow()
+    try:
+        context = build_context(doc_type, session, case, letter=letter, now=now)
+    except ValueError as exc:
+        raise DocumentUnavailable(str(exc)) from None
+    try:
+        content = render_document(template.content, context)
+    except TemplateRejected as exc:
+        raise DocumentUnavailable(
+            f"Templat aktif {doc.title} (versi {template.version_no}) tidak dapat dicetak dengan data kasus ini: "
+            f"{' '.join(exc.problems)}"
+        ) from None
+    context_hash = data_sha256(context)
+    name = safe_filename(f"{doc_type}_{case.case_number}")
+    return _insert_numbered(
+        session,
+        GeneratedDocument.version_no,
+        [GeneratedDocument.case_id == case.id, GeneratedDocument.doc_type == doc_type],
+        lambda n: GeneratedDocument(
+            case_id=case.id, doc_type=doc_type, version_no=n, letter_id=letter.id if letter else None,
+            template_version_id=template.id, data_sha256=context_hash, file_sha256=file_sha256(content),
+            filename=f"{name}_v{n}.docx", mime_type=DOCX_MIME, content=content, size_bytes=len(content),
+            created_by_id=user.id, created_at=now,
+        ),
+    )
+
+
+# ================================================================ screens
+
+
+def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Length"] = str(len(data))
+    return response
+
+
+def _local(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "-"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def _raise_in_tests(exc: Exception) -> None:
+    if current_app.config.get("RAISE_UNEXPECTED_VIEW_ERRORS"):
+        raise exc
+
+
+class TemplateView(ProtectedView):
+    """Templat Dokumen: per document type the active template, upload, history, preview and activation."""
+
+    allowed_roles = TEMPLATE_ROLES
+
+    def _doc(self, doc_type: str):
+        doc = DOCUMENT_TYPES.get(doc_type)
+        if doc is None:
+            abort(404)
+        return doc
+
+    def _version(self, version_id: int) -> DocumentTemplateVersion:
+        version = db.session.get(DocumentTemplateVersion, version_id)
+        if version is None or version.doc_type not in DOCUMENT_TYPES:
+            abort(404)
+        return version
+
+    @expose("/")
+    def index(self):
+        versions = db.session.execute(
+            select(DocumentTemplateVersion).options(selectinload(DocumentTemplateVersion.uploaded_by))
+        ).scalars().all()
+        rows = []
+        for code, doc in DOCUMENT_TYPES.items():
+            own = [v for v in versions if v.doc_type == code]
+            active = next((v for v in own if v.is_active), None)
+            rows.append({"code": code, "doc": doc, "active": active, "count": len(own)})
+        return self.render("admin/doc_templates.html", rows=rows, fmt_time=_local)
+
+    @expose("/jenis/<doc_type>/")
+    def versions_view(self, doc_type: str):
+        return self._render_versions(doc_type)
+
+    def _render_versions(self, doc_type: str, *, note: str = "", status: int = 200):
+        doc = self._doc(doc_type)
+        versions = template_versions(db.session, doc_type)
+        body = self.render(
+            "admin/doc_template_versions.html",
+            code=doc_type,
+            doc=doc,
+            versions=versions,
+            active_no=next((v.version_no for v in versions if v.is_active), None),
+            note=note,
+            max_note=MAX_NOTE,
+            pdf_available=soffice_available(),
+            msg_no_pdf=MSG_NO_PDF,
+            fmt_time=_local,
+            fmt_size=_size,
+        )
+        return body, status
+
+    @expose("/jenis/<doc_type>/unggah", methods=("POST",))
+    def upload_view(self, doc_type: str):
+        doc = self._doc(doc_type)
+        upload = request.files.get("berkas")
+        note = (request.form.get("catatan") or "").strip()
+        problems: list[str] = []
+        data = b""
+        if upload is None or not upload.filename:
+            problems.append("Pilih berkas templat (.docx) yang akan diunggah.")
+        elif len(note) > MAX_NOTE:
+            problems.append(f"Catatan terlalu panjang (maksimal {MAX_NOTE} karakter).")
+        else:
+            data = upload.read()
+        version = None
+        if not problems:
+            try:
+                version, warnings = store_template_version(
+                    db.session, doc_type, data, filename=upload.filename, note=note, user=current_user._get_current_object()
+                )
+                db.session.commit()
+            except TemplateRejected as exc:
+                db.session.rollback()
+                problems.extend(exc.problems)
+            except DocumentUnavailable as exc:
+                db.session.rollback()
+                problems.append(str(exc))
+            except Exception as exc:  # noqa: BLE001 - an upload must never be a 500 page
+                db.session.rollback()
+                log.exception("template upload failed")
+                _raise_in_tests(exc)
+                problems.append("Berkas tidak dapat diperiksa atau disimpan. Tidak ada yang berubah; coba lagi.")
+        if problems:
+            audit("create", object_type="document_template_versions", outcome="refused",
+                  detail={"jenis": doc_type, "berkas": safe_filename(upload.filename if upload else ""),
+                          "alasan": " ".join(problems)[:500]})
+            for problem in problems:
+                flash(problem, "error")
+            flash("Templat tidak disimpan; tidak ada yang berubah.", "error")
+            return self._render_versions(doc_type, note=note[:MAX_NOTE], status=200)
+        audit("create", object_type="document_template_versions", object_id=version.id,
+              detail={"jenis": doc_type, "versi": version.version_no, "sha256": version.sha256,
+                      "ukuran": version.size_bytes, "catatan": version.note})
+        for warning in warnings:
+            flash(warning, "warning")
+        flash(
+            f"Versi {version.version_no} templat {doc.title} tersimpan (belum aktif). Periksa pratinjaunya, lalu "
+            "aktifkan.",
+            "success",
+        )
+        return redirect(url_for(".versions_view", doc_type=doc_type))
+
+    @expose("/versi/<int:version_id>/unduh")
+    def download_view(self, version_id: int):
+        version = self._version(version_id)
+        audit("download", object_type="document_template_versions", object_id=version.id,
+              detail={"jenis": version.doc_type, "versi": version.version_no})
+        return _attachment(version.content, f"templat_{version.doc_type}_v{version.version_no}.docx", DOCX_MIME)
+
+    @expose("/versi/<int:version_id>/pratinjau.<fmt>")
+    def preview_view(self, version_id: int, fmt: str):
+        version = self._version(version_id)
+        if fmt not in ("docx", "pdf"):
+            abort(404)
+        back = redirect(url_for(".versions_view", doc_type=version.doc_type))
+        if fmt == "pdf" and not soffice_available():
+            flash(MSG_NO_PDF, "error")
+            return back
+        try:
+            data = render_document(version.content, sample_context(version.doc_type))
+            if fmt == "pdf":
+                data = convert_to_pdf(data)
+        except (TemplateRejected, PdfConversionError) as exc:
+            flash(f"Pratinjau versi {version.version_no} tidak dapat dibuat: {exc}", "error")
+            return back
+        audit("download", object_type="document_template_versions", object_id=version.id,
+              detail={"jenis": version.doc_type, "versi": version.version_no, "pratinjau": fmt})
+        return _attachment(data, f"pratinjau_{version.doc_type}_v{version.version_no}.{fmt}",
+                           DOCX_MIME if fmt == "docx" else PDF_MIME)
+
+    @expose("/versi/<int:version_id>/aktifkan", methods=("POST",))
+    def activate_view(self, version_id: int):
+        version = self._version(version_id)
+        doc = self._doc(version.doc_type)
+        target = url_for(".versions_view", doc_type=version.doc_type)
+        if version.is_active:
+            flash(f"Versi {version.version_no} sudah aktif.", "info")
+            return redirect(target)
+        number, doc_type = version.version_no, version.doc_type
+        try:
+            before = activate_template_version(db.session, version)
+            db.session.commit()
+        except Exception as exc:  # noqa: BLE001
+            db.session.rollback()
+            log.exception("template activation failed")
+            _raise_in_tests(exc)
+            flash("Versi tidak dapat diaktifkan; tidak ada yang berubah. Coba lagi.", "error")
+            return redirect(target)
+        audit("update", object_type="document_template_versions", object_id=version_id,
+              detail={"jenis": doc_type, "aktif": number, "sebelumnya": before})
+        kind = "dikembalikan ke" if before is not None and number < before else "memakai"
+        flash(f"{doc.title} kini {kind} templat versi {number}. Dokumen yang dibuat berikutnya memakai versi ini.",
+              "success")
+        return redirect(target)
+
+    @expose("/variabel")
+    def variables_view(self):
+        types = []
+        for code, doc in DOCUMENT_TYPES.items():
+            sample = sample_context(code)
+            rows = []
+            for name, description in doc.variables.items():
+                top, _, column = name.partition(".")
+                value = sample.get(name) if not column else None
+                rows.append({
+                    "name": name,
+                    "column": bool(column),
+                    "is_list": isinstance(sample.get(top), list) and not column,
+                    "description": description,
+                    "example": ("Ya" if value else "Tidak") if isinstance(value, bool) else (value or ""),
+                })
+            types.append({"code": code, "doc": doc, "rows": rows})
+        return self.render("admin/doc_variables.html", types=types)
+
+
+# ---------------------------------------------------------------- the archive of generated documents
+
+
+def _fmt_case(view, context, model, name):
+    return Markup(
+        f'<a href="{escape(url_for("cases.details_view", id=model.case_id))}">{escape(model.case.case_number)}</a>'
+    )
+
+
+def _fmt_files(view, context, model, name):
+    links = [f'<a href="{escape(url_for(".download_view", document_id=model.id))}">.docx</a>']
+    if soffice_available():
+        links.append(f'<a href="{escape(url_for(".download_pdf_view", document_id=model.id))}">.pdf</a>')
+    return Markup(" &middot; ".join(links))
+
+
+class GeneratedDocumentView(CaseScopedView):
+    """Arsip Dokumen: every generated document of the cases the user may see, read-only."""
+
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_view_details = False
+    can_export = False
+    form_columns = ("doc_type",)  # never used (no create/edit); keeps the binary column out of form scaffolding
+    column_list = ("case", "doc_type", "version_no", "letter", "template_version", "created_by", "created_at",
+                   "size_bytes", "file_sha256", "berkas")
+    column_sortable_list = ("doc_type", "version_no", "created_at")
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ("filename",)
+    column_labels = {
+        "case": "Kasus",
+        "doc_type": "Dokumen",
+        "version_no": "Versi",
+        "letter": "Nomor surat",
+        "template_version": "Templat",
+        "created_by": "Dibuat oleh",
+        "created_at": "Waktu",
+        "size_bytes": "Ukuran",
+        "file_sha256": "SHA-256 berkas",
+        "filename": "Nama berkas / nomor kasus",
+        "berkas": "Unduh",
+    }
+    column_formatters = {
+        "case": _fmt_case,
+        "doc_type": lambda v, c, m, n: DOCUMENT_TYPES[m.doc_type].title if m.doc_type in DOCUMENT_TYPES else m.doc_type,
+        "template_version": lambda v, c, m, n: f"versi {m.template_version.version_no}",
+        "created_at": lambda v, c, m, n: _local(m.created_at),
+        "size_bytes": lambda v, c, m, n: _size(m.size_bytes),
+        "file_sha256": lambda v, c, m, n: Markup(f'<code class="small">{escape(m.file_sha256)}</code>'),
+        "berkas": _fmt_files,
+    }
+
+    def __init__(self, *args, **kwargs):
+        self.column_filters = [
+            FilterEqual(GeneratedDocument.doc_type, "Jenis dokumen",
+                        options=[(code, doc.title) for code, doc in DOCUMENT_TYPES.items()]),
+        ]
+        super().__init__(*args, **kwargs)
+
+    def _scope(self, query):
+        return super()._scope(query).filter(GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)))
+
+    # -- fetching one document / one case, below the screen
+    def _document(self, document_id: int) -> GeneratedDocument:
+        found = self.get_query().filter(GeneratedDocument.id == document_id).one_or_none()
+        if found is None:
+            if db.session.get(GeneratedDocument, document_id) is not None:  # exists, but not for this user
+                audit("refused", object_type="generated_documents", object_id=document_id, outcome="refused",
+                      detail={"url": request.path})
+            abort(404)
+        return found
+
+    def _case(self, case_id: int) -> Case:
+        case = db.session.execute(
+            select(Case).where(Case.id == case_id, visible_cases_clause(current_user))
+        ).scalar_one_or_none()
+        if case is None:
+            if db.session.get(Case, case_id) is not None:
+                audit("refused", object_type="cases", object_id=case_id, outcome="refused", detail={"url": request.path})
+            abort(404)
+        return case
+
+    @expose("/buat/<int:case_id>/<doc_type>", methods=("POST",))
+    def generate_view(self, case_id: int, doc_type: str):
+        case = self._case(case_id)
+        if doc_type not in DOCUMENT_TYPES:
+            abort(404)
+        if doc_type not in allowed_doc_types(current_user):
+            audit("refused", object_type="generated_documents", case_id=case.id, outcome="refused",
+                  detail={"url": request.path, "jenis": doc_type})
+            abort(403)
+        back = url_for("cases.details_view", id=case.id) + "#dokumen-resmi"
+        letter = None
+        raw_letter = (request.form.get("letter_id") or "").strip()
+        if DOCUMENT_TYPES[doc_type].is_letter:
+            letter = db.session.get(Letter, int(raw_letter)) if raw_letter.isdigit() else None
+            if letter is None or letter.case_id != case.id:
+                flash("Pilih surat kasus ini yang akan dicetak.", "error")
+                return redirect(back)
+        title = DOCUMENT_TYPES[doc_type].title
+        try:
+            document = generate_document(db.session, case=case, doc_type=doc_type, letter=letter,
+                                         user=current_user._get_current_object())
+            db.session.commit()
+        except DocumentUnavailable as exc:
+            db.session.rollback()
+            audit("generate", object_type="generated_documents", case_id=case_id, outcome="refused",
+                  detail={"jenis": doc_type, "alasan": str(exc)[:500]})
+            flash(str(exc), "error")
+            return redirect(back)
+        except Exception as exc:  # noqa: BLE001
+            db.session.rollback()
+            log.exception("document generation failed")
+            _raise_in_tests(exc)
+            flash("Dokumen tidak dapat dibuat; tidak ada yang tersimpan. Coba lagi.", "error")
+            return redirect(back)
+        audit("generate", object_type="generated_documents", object_id=document.id, case_id=case_id,
+              detail={"jenis": doc_type, "versi": document.version_no, "surat": letter.number if letter else None,
+                      "templat_versi": document.template_version.version_no, "sha256": document.file_sha256})
+        flash(f"{title} versi {document.version_no} dibuat dan diarsipkan.", "success")
+        return redirect(back)
+
+    @expose("/<int:document_id>/unduh.docx")
+    def download_view(self, document_id: int):
+        document = self._document(document_id)
+        audit("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
+              detail={"jenis": document.doc_type, "versi": document.version_no, "format": "docx"})
+        return _attachment(document.content, document.filename, document.mime_type)
+
+    @expose("/<int:document_id>/unduh.pdf")
+    def download_pdf_view(self, document_id: int):
+        document = self._document(document_id)
+        back = url_for("cases.details_view", id=document.case_id) + "#dokumen-resmi"
+        if not soffice_available():
+            flash(MSG_NO_PDF, "error")
+            return redirect(back)
+        try:
+            pdf = convert_to_pdf(document.content)
+        except PdfConversionError as exc:
+            flash(str(exc), "error")
+            return redirect(back)
+        audit("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
+              detail={"jenis": document.doc_type, "versi": document.version_no, "format": "pdf"})
+        return _attachment(pdf, document.filename.rsplit(".", 1)[0] + ".pdf", PDF_MIME)
+
+
+@dataclasses.dataclass
+class CaseDocuments:
+    slots: list[DocumentSlot]
+    pdf_available: bool
+
+
+def official_documents(case: Case) -> CaseDocuments:
+    """The case page's "Dokumen resmi" section for the current user (template global)."""
+    user = current_user
+    if not user.is_authenticated or not db.session.execute(
+        select(Case.id).where(Case.id == case.id, visible_cases_clause(user))
+    ).first():
+        return CaseDocuments([], False)
+    return CaseDocuments(case_documents(db.session, case, allowed_doc_types(user)), soffice_available())
+
+
+def register(admin, database) -> None:
+    admin.add_view(TemplateView(name="Templat Dokumen", category=CATEGORY, endpoint="doc_templates",
+                                url="/admin/templat"))
+    admin.add_view(GeneratedDocumentView(GeneratedDocument, database, name="Arsip Dokumen", category=CATEGORY,
+                                         endpoint="generated_documents", url="/admin/dokumen"))
+    admin.app.add_template_global(official_documents, "official_documents")
