@@ -124,6 +124,14 @@ class SecureModelView(AccessMixin, ModelView):
 
     audit_object_type: str | None = None  # defaults to the table name
     max_search_length = 100
+    max_page = 100_000
+
+    def _get_list_extra_args(self):
+        # Flask-Admin hands ?page= to the database as OFFSET: a negative or huge page is a 500 otherwise.
+        args = super()._get_list_extra_args()
+        if args.page is not None and not 0 <= args.page <= self.max_page:
+            args.page = 0
+        return args
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # A search term longer than any name or number is cut: a huge LIKE pattern is refused by SQLite.
