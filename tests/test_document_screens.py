@@ -469,6 +469,21 @@ def test_generating_again_adds_a_version_and_never_changes_the_first(client, at_
     assert downloads[-1].object_id == str(first.id) and downloads[-1].case_id == at_step3.id
 
 
+def test_the_database_refuses_to_change_or_delete_an_archived_document(client, at_step3, team):
+    login(client, "petugas1")
+    assert generate(client, at_step3, "surat_tugas", assignment_letter(at_step3)).status_code == 302
+    (first,) = archive(at_step3, "surat_tugas")
+    for statement in (
+        sa.update(GeneratedDocument).where(GeneratedDocument.id == first.id).values(content=b"palsu"),
+        sa.delete(GeneratedDocument).where(GeneratedDocument.id == first.id),
+    ):
+        with pytest.raises(sa.exc.DBAPIError):
+            db.session.execute(statement)
+            db.session.flush()
+        db.session.rollback()
+    assert archive(at_step3, "surat_tugas")[0].file_sha256 == first.file_sha256
+
+
 def test_the_case_page_offers_what_exists_for_the_cases_state(client, builder, team):
     step2 = builder.register()
     builder.walk(step2, 2)

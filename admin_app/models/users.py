@@ -33,7 +33,7 @@ user_roles = Table(
 )
 
 
-class Role(Base):
+class Role(VersionedMixin, Base):
     __tablename__ = "roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
