@@ -127,3 +127,15 @@ def test_bad_ids_are_not_found_not_errors(client, cases, bad_id):
     login(client, "kepala")
     assert client.get(f"/admin/cases/details/?id={bad_id}").status_code in (302, 404)
     assert client.get(f"/admin/cases/edit/?id={bad_id}").status_code in (302, 404)
+
+
+def test_administration_sees_what_simfoni_needs_and_not_the_narrative_documents(client, builder, team):
+    case = builder.register(child=False)
+    builder.walk(case, 4)
+    db.session.commit()
+    login(client, "administrasi")
+    assert client.get(f"/admin/cases/details/?id={case.id}").status_code == 200
+    for endpoint in ("complaint", "identification", "risk_assessment", "victims"):
+        assert client.get(f"/admin/{endpoint}/").status_code == 200, endpoint
+    for endpoint in ("outreach_log", "consent", "biopsychosocial", "intervention_plan"):
+        assert client.get(f"/admin/{endpoint}/").status_code == 403, endpoint

@@ -57,6 +57,9 @@ from admin_app.sop.validation import FieldInvalid, check_case_kind, check_not_fu
 from admin_app.views.base import CaseScopedView, OfficerFormsMixin, LocalDateTimeField, case_process, unit_zone
 
 CATEGORY = "Dokumen Lapangan"
+# The narrative documents are for the team and the head; administration records Simfoni from the complaint,
+# the identification, the risk level and the people (need to know).
+CASE_FILE_ROLES = ("petugas", "kepala")
 MARK_COMPLETE = "Tandai lengkap (siap diperiksa untuk menyelesaikan langkah 3)"
 PLAN_ITEM_STATUS_LABELS = {
     PlanItemStatus.PLANNED: "Direncanakan",
@@ -217,6 +220,7 @@ def _not_future(label):
 
 
 class OutreachLogView(FieldDocumentView):
+    allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     doc_code = "outreach_log"
     form_columns = (
         "verification_sources", "verification_notes", "address_traced", "departed_at", "arrived_at", "returned_at",
@@ -520,6 +524,7 @@ class RiskAssessmentView(FieldDocumentView):
 
 
 class InformedConsentView(FieldDocumentView):
+    allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     """Persetujuan layanan (step 3) or the consent to the intervention plan (step 5): `?purpose=`."""
 
     doc_code = "consent"
@@ -592,6 +597,7 @@ class InformedConsentView(FieldDocumentView):
 
 
 class BiopsychosocialView(FieldDocumentView):
+    allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     doc_code = "biopsychosocial"
     form_columns = ("assessed_on", "physical", "psychological", "social", "economic", "legal", "summary", "mark_complete")
     form_args = {"assessed_on": {"validators": [_not_future("Tanggal asesmen")]}}
@@ -611,6 +617,7 @@ class BiopsychosocialView(FieldDocumentView):
 
 
 class InterventionPlanView(FieldDocumentView):
+    allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     doc_code = "intervention_plan"
     form_columns = ("goal", "items", "notes", "mark_complete")
     form_rules = [rules.Field("goal"), rules.Field("items"), rules.Field("notes"), rules.Field("mark_complete")]
