@@ -787,9 +787,6 @@ class CaseProcess:
             )
         return rows
 
-    def overdue_steps(self, case: Case, now: dt.datetime | None = None) -> list[CaseStep]:
-        now = now or self.clock()
-        return [r for r in case.steps if (r.completed_at or now) > r.due_at]
 
 
 # Which steps a field document may be changed in (default: step 3 only).

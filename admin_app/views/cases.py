@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -416,6 +417,11 @@ class CaseView(CaseScopedView):
             DateBetweenFilter(Case.reported_date, "Tanggal laporan"),
         ]
         super().__init__(*args, **kwargs)
+
+    def get_query(self):
+        # The list shows each case's victims and the clock of its current step: load them with the page, not
+        # one query per row.
+        return super().get_query().options(selectinload(Case.steps), selectinload(Case.victims))
 
     @expose("/")
     def index_view(self):

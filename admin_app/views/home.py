@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
 from admin_app.models import ROLE_LABELS, Case, CaseStatus, CaseStep, RoleCode, utcnow
@@ -41,6 +42,7 @@ class HomeView(ProtectedIndexView):
                 select(Case, CaseStep)
                 .join(CaseStep, and_(CaseStep.case_id == Case.id, CaseStep.step_no == Case.current_step, CaseStep.completed_at.is_(None)))
                 .where(clause)
+                .options(selectinload(Case.victims))
                 .order_by(CaseStep.due_at.asc())
                 .limit(200)
             ).all()
