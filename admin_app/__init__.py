@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_limits.init_app(app)  # first: size, character and id limits before anything reads a request
     app.config.update(build_config(app.instance_path, config))
     logging.basicConfig(level=logging.INFO)
-    from admin_app.security import crypto
+    from admin_app.models import encryption as crypto
 
     crypto.configure(
         crypto.Keyring.from_settings(
@@ -40,7 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(web.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: "id", timezone_selector=lambda: app.config["UNIT_TIMEZONE"])
+    from admin_app.views.base import unit_zone
+
+    # The office time zone has one source: the setting `waktu.zona` (read once per request).
+    babel.init_app(app, locale_selector=lambda: "id", timezone_selector=lambda: str(unit_zone()))
     web.init_login(app, login_manager)
     web.init_request_hooks(app)
     web.init_error_pages(app)

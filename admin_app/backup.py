@@ -33,6 +33,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+
 # pg_dump/pg_restore run with an argument list, no shell, by absolute path: see _run().
 import subprocess  # nosec B404
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from urllib.parse import quote
 import click
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, make_url
 
 from admin_app.extensions import db
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import Role, RoleCode, User
+from admin_app.models.encryption import generate_key
 from admin_app.security.audit import verify_chain
-from admin_app.security.crypto import generate_key
-from admin_app.security.rotation import rotate
 from admin_app.security.passwords import hash_password, password_problem
+from admin_app.security.rotation import rotate
 from admin_app.seeding.reference import load_reference_data
 
 

@@ -12,7 +12,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
-from admin_app.security.crypto import development_keys, generate_key
+from admin_app.models.encryption import development_keys, generate_key
+from admin_app.models.users import RoleCode
 
 ENVIRONMENTS = ("development", "testing", "production")
 
@@ -101,8 +102,6 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
-        "BABEL_DEFAULT_TIMEZONE": env.get("JANGKAU_TIMEZONE", "Asia/Jakarta"),
-        "UNIT_TIMEZONE": env.get("JANGKAU_TIMEZONE", "Asia/Jakarta"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
@@ -140,7 +139,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         # Two-factor login: required for these roles when enabled (production default), optional for everyone.
         "REQUIRE_2FA_ROLES_ENABLED": _bool(env.get("REQUIRE_2FA_ROLES_ENABLED"), default=production),
-        "REQUIRE_2FA_ROLES": ("kepala", "sysadmin"),
+        "REQUIRE_2FA_ROLES": (RoleCode.KEPALA, RoleCode.SYSADMIN),
         "TOTP_ISSUER": env.get("TOTP_ISSUER", "Jangkau UPTD PPA"),
         "TWO_FACTOR_PENDING_SECONDS": int(env.get("TWO_FACTOR_PENDING_SECONDS", "300")),
     }

@@ -40,7 +40,10 @@ def _ms(seconds: float) -> float:
 def build_case(session):
     """One case through all six steps, with the three letters, by the real process engine."""
     from admin_app.models import Authority, OutcomeKind, utcnow
-    from admin_app.seeding.demo import CaseBuilder, MovableClock, Team, load_demo_users
+    from admin_app.seeding.casework import CaseWriter as CaseBuilder
+    from admin_app.seeding.casework import SettableClock as MovableClock
+    from admin_app.seeding.casework import Team
+    from admin_app.seeding.demo import load_demo_users
     from admin_app.sop.process import OutcomeRequest
 
     users = load_demo_users(session, fast_hash=True)

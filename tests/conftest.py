@@ -184,7 +184,7 @@ def login_as(client, make_user):
 @pytest.fixture
 def team(app, make_user):
     """The unit's staff: a head, two officers, an administrator (with staff data for letters)."""
-    from admin_app.seeding.demo import Team
+    from tests.factories import Team
 
     kepala = make_user("kepala", "kepala", full_name="Dra. Siti Nurjanah, M.Si.", nip="197205141998032004",
                        rank="Pembina (IV/a)", position="Kepala UPTD PPA Kota Tangerang")
@@ -199,7 +199,7 @@ def clock():
     """A clock set on a Monday morning in Jakarta (03:00 UTC), moved by the tests."""
     import datetime as dt
 
-    from admin_app.seeding.demo import MovableClock
+    from tests.factories import MovableClock
 
     return MovableClock(dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.timezone.utc))
 
@@ -207,7 +207,7 @@ def clock():
 @pytest.fixture
 def builder(app, team, clock):
     """Builds complete cases and moves them through the SOP with the real engine."""
-    from admin_app.seeding.demo import CaseBuilder
+    from tests.factories import CaseBuilder
 
     team.officers = team.officers[:1]
     return CaseBuilder(db.session, team, clock)

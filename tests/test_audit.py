@@ -37,7 +37,11 @@ def test_case_views_searches_and_refusals(client, builder, team, make_user):
     client.get("/admin/cases/?search=Siti")
     viewed = events(action="view", object_type="cases")
     assert [(e.case_id, e.username) for e in viewed] == [(case.id, "petugas1")]
-    assert events(action="search")[0].detail == {"kata": "Siti"}
+    # The term itself never enters the trail: its kind, length and a keyed fingerprint only.
+    search = events(action="search")[0].detail["pencarian"]
+    assert search["jenis"] == "nama/teks" and search["panjang"] == 4 and "Siti" not in str(search)
+    client.get("/admin/cases/?search=siti")
+    assert events(action="search")[1].detail["pencarian"]["sidik"] == search["sidik"]  # the same term, traceable
     make_user("petugas9", "petugas")
     other = client.application.test_client()
     login(other, "petugas9")

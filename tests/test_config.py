@@ -24,7 +24,7 @@ def test_production_refuses_to_start_without_encryption_keys(monkeypatch, tmp_pa
 
 
 def test_production_starts_with_secret_key_and_no_debug(monkeypatch, tmp_path):
-    from admin_app.security.crypto import generate_key
+    from admin_app.models.encryption import generate_key
 
     monkeypatch.setenv("JANGKAU_DATA_KEYS", f"p1:{generate_key()}")
     monkeypatch.setenv("JANGKAU_HMAC_KEY", generate_key())

@@ -14,10 +14,10 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from docx import Document
 from docx.oxml.ns import qn
 from markupsafe import escape
+from sqlalchemy.orm import Session
 
 from admin_app.documents import pdf
 from admin_app.documents.context import DOCUMENT_TYPES

@@ -24,7 +24,6 @@ from admin_app.documents.context import (
     sample_context,
     tanggal_indonesia,
 )
-from admin_app.documents.numbering import issue_number
 from admin_app.documents.rendering import (
     DEFAULT_TEMPLATE_DIR,
     _check_primitive,
@@ -71,6 +70,7 @@ from admin_app.models import (
     Victim,
     ViolenceType,
 )
+from admin_app.sop.numbering import issue_number
 
 CODES = sorted(DOCUMENT_TYPES)
 LETTERS_LEAVING_THE_OFFICE = ("surat_rujukan", "surat_pelimpahan")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from admin_app.extensions import db
 from admin_app.models import Victim
-from admin_app.security import crypto
+from admin_app.models import encryption as crypto
 from admin_app.security.rotation import rotate
 from tests.helpers import csrf_token, login
 

@@ -10,7 +10,6 @@ from admin_app.extensions import db
 from admin_app.models import (
     BiopsychosocialAssessment,
     CaseIdentification,
-    CaseKind,
     Complaint,
     ConsentPurpose,
     DocumentStatus,

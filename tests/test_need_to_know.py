@@ -31,7 +31,7 @@ CASE_URLS = [
 
 @pytest.fixture
 def cases(builder, team):
-    p1, p2 = team.officers[0], team.officers[1] if len(team.officers) > 1 else None
+    p1 = team.officers[0]
     step1 = builder.register()
     step3 = builder.register()
     builder.walk(step3, 3, officers=[p1])

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from admin_app.documents.numbering import NumberPatternError, format_number, issue_number, validate_pattern
 from admin_app.extensions import db, write_intent
 from admin_app.models import LetterCounter, LetterType
+from admin_app.sop.numbering import NumberPatternError, format_number, issue_number, validate_pattern
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,8 @@ from admin_app.models import (
     TransitionAction,
 )
 from admin_app.models.letters import Authority
+from admin_app.sop.policy import load_deadline_policy
 from admin_app.sop.process import OutcomeRequest, ProcessError
-from admin_app.sop.settings import load_deadline_policy
 
 
 def state(case):

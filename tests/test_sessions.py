@@ -3,7 +3,6 @@ on the server, a sysadmin can end anyone's sessions, cookies HttpOnly and SameSi
 
 import time
 
-from admin_app.extensions import db
 from tests.helpers import csrf_token, login
 
 

@@ -20,17 +20,8 @@ from sqlalchemy.orm import Session
 
 from admin_app.models import (
     AUTHORITY_LABELS,
-    AmpkCategory,
-    Education,
-    IncidentPlace,
-    IntakeChannel,
-    MaritalStatus,
-    Occupation,
-    PerpetratorRelation,
-    Religion,
-    ServiceType,
-    ViolenceType,
     OUTCOME_LABELS,
+    AmpkCategory,
     AssignmentLetter,
     AssignmentMember,
     Authority,
@@ -41,36 +32,45 @@ from admin_app.models import (
     Complaint,
     ConsentDecision,
     ConsentPurpose,
+    Education,
     FollowUpInstruction,
     FollowUpRequest,
+    IncidentPlace,
     InformedConsent,
     InstructionOutcome,
+    IntakeChannel,
     InterventionPlan,
     InterventionPlanItem,
     Letter,
     LetterNature,
     LetterStatus,
+    MaritalStatus,
+    Occupation,
     OutcomeKind,
     Perpetrator,
+    PerpetratorRelation,
     PlanItemStatus,
     ReferralLetter,
     Region,
     RegionLevel,
+    Religion,
     Reporter,
     RiskAnswer,
     RiskAssessment,
     RiskIndicator,
     RiskLevel,
+    ServiceType,
     Sex,
     SimfoniRecord,
     TransferLetter,
     Urgency,
     User,
     Victim,
+    ViolenceType,
 )
 from admin_app.models.cases import PersonMixin
 from admin_app.models.reference import ReferenceValue
-from admin_app.sop.settings import SETTINGS_BY_KEY, get_setting
+from admin_app.settings import default_settings, get_settings
 
 Context = dict[str, object]
 
@@ -268,7 +268,7 @@ def load_case_file(session: Session, case: Case, letter: Letter | None = None) -
 
     return CaseFile(
         case=case,
-        settings={key: get_setting(session, key) for key in SETTING_KEYS},
+        settings=get_settings(session, SETTING_KEYS),
         letter=letter,
         complaint=one(Complaint),
         identifications=every(CaseIdentification),
@@ -1119,7 +1119,7 @@ def _sample_case_file(doc_type: str) -> CaseFile:
         services_needed=[ref(ServiceType, "Kesehatan"), ref(ServiceType, "Rehabilitasi Sosial")],
         victims=[victim], perpetrators=[perpetrator], reporters=[reporter],
     )
-    settings = {key: SETTINGS_BY_KEY[key].default for key in SETTING_KEYS}
+    settings = default_settings(SETTING_KEYS)
     done = dt.datetime(2025, 8, 2, 7, 0, tzinfo=dt.timezone.utc)
     indicators = [
         RiskIndicator(code="nyawa_terancam", label="Nyawa korban terancam oleh pelaku", weight=40, forces_high=True),

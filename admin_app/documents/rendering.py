@@ -163,6 +163,13 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree
 
 def _check_package(data: bytes) -> None:
     """Refuse anything that is not a plain, honest .docx package before any library parses it."""
+    archive, infos = _open_zip(data)
+    xml_parts, types, relationships = _read_parts(archive, infos)
+    _check_parts(xml_parts, types, relationships)
+
+
+def _open_zip(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The upload as a zip archive within the size, entry and expansion limits, without macros or encryption."""
     if len(data) > MAX_FILE_BYTES:
         raise TemplateRejected(
             f"Berkas terlalu besar ({len(data) / 1024 / 1024:.1f} MB); batas ukuran templat "
@@ -188,6 +195,10 @@ def _check_package(data: bytes) -> None:
         raise TemplateRejected(_NOT_DOCX)
     if any(i.flag_bits & 0x1 for i in infos):
         raise TemplateRejected("Berkas dilindungi kata sandi (terenkripsi); unggah berkas tanpa kata sandi.")
+    return archive, infos
+
+
+def _read_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]):
     xml_parts: dict[str, bytes] = {}
     try:
         # Read every entry once (sizes are bounded above): this checks each CRC, so a broken zip is refused here.
@@ -200,6 +211,10 @@ def _check_package(data: bytes) -> None:
                          for rel in etree.fromstring(xml, _XML_PARSER)]
     except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError, KeyError):
         raise TemplateRejected("Berkas .docx rusak: sebagian isinya tidak dapat dibaca.") from None
+    return xml_parts, types, relationships
+
+
+def _check_parts(xml_parts: dict[str, bytes], types, relationships) -> None:
     if any(b"<!DOCTYPE" in xml for xml in xml_parts.values()):
         # Word never writes a DTD; one in an upload can only be an attempt at entity tricks.
         raise TemplateRejected("Berkas berisi deklarasi DTD di dalam XML; dokumen Word biasa tidak memilikinya.")

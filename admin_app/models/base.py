@@ -19,6 +19,22 @@ NAMING_CONVENTION = {
 }
 
 
+# `info=AUDITED` on a column (or relationship) lets the audit trail record its old and new values. Every other
+# field is recorded by name only: a new field is private by default (victims' identity, free text, identifiers).
+AUDITED = {"audit": "value"}
+
+
+def audit_records_value(model_class, key: str) -> bool:
+    """True when the field `key` of `model_class` is declared AUDITED (its values may enter the audit trail)."""
+    from sqlalchemy import inspect
+
+    attr = inspect(model_class).attrs.get(key)
+    if attr is None:
+        return False
+    infos = [attr.info] + [getattr(c, "info", {}) for c in getattr(attr, "columns", ())]
+    return any(info.get("audit") == "value" for info in infos)
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

@@ -6,7 +6,6 @@ import datetime as dt
 import enum
 
 from sqlalchemy import (
-    event,
     Boolean,
     CheckConstraint,
     Column,
@@ -18,11 +17,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
-from admin_app.security.crypto import EncryptedString, nik_index
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum
+from admin_app.models.encryption import EncryptedString, nik_index
 from admin_app.models.reference import (
     DisabilityKind,
     Education,
@@ -92,31 +92,31 @@ class Case(VersionedMixin, TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(30), unique=True)  # e.g. PJK-2026-0001
-    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"), default=CaseStatus.OPEN)
-    current_step: Mapped[int] = mapped_column(Integer, default=FIRST_STEP)
+    case_number: Mapped[str] = mapped_column(String(30), unique=True, info=AUDITED)  # e.g. PJK-2026-0001
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus, "case_status"), default=CaseStatus.OPEN, info=AUDITED)
+    current_step: Mapped[int] = mapped_column(Integer, default=FIRST_STEP, info=AUDITED)
 
     # Step 1: the case information as received.
-    intake_channel_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+    intake_channel_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
     received_at: Mapped[dt.datetime]  # when the information reached the unit (step 1 clock starts here)
-    reported_date: Mapped[dt.date] = mapped_column(Date)  # date reported, kept apart from the incident date
-    incident_date: Mapped[dt.date | None] = mapped_column(Date)
-    incident_place_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
-    incident_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
+    reported_date: Mapped[dt.date] = mapped_column(Date, info=AUDITED)  # date reported, kept apart from the incident date
+    incident_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
+    incident_place_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
+    incident_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True, info=AUDITED)
     incident_address: Mapped[str | None] = mapped_column(Text)  # street, RT/RW; or a place outside the city
     summary: Mapped[str] = mapped_column(Text)  # what happened, as told
     victim_hint: Mapped[str | None] = mapped_column(Text)  # who the victim may be, before identification
-    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency"), default=Urgency.BIASA)
-    is_domestic_violence: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # KDRT
-    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    finished_at: Mapped[dt.datetime | None]
+    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency"), default=Urgency.BIASA, info=AUDITED)
+    is_domestic_violence: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)  # KDRT
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
 
     intake_channel: Mapped[IntakeChannel | None] = relationship(foreign_keys=[intake_channel_id])
     incident_place: Mapped[IncidentPlace | None] = relationship(foreign_keys=[incident_place_id])
     incident_region: Mapped[Region | None] = relationship()
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
-    violence_types: Mapped[list[ViolenceType]] = relationship(secondary=case_violence_types)
-    services_needed: Mapped[list[ServiceType]] = relationship(secondary=case_services_needed)
+    violence_types: Mapped[list[ViolenceType]] = relationship(secondary=case_violence_types, info=AUDITED)
+    services_needed: Mapped[list[ServiceType]] = relationship(secondary=case_services_needed, info=AUDITED)
 
     victims: Mapped[list[Victim]] = relationship(back_populates="case", cascade="all, delete-orphan", order_by="Victim.id")
     reporters: Mapped[list[Reporter]] = relationship(back_populates="case", cascade="all, delete-orphan", order_by="Reporter.id")
@@ -150,14 +150,14 @@ class CaseStep(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    step_no: Mapped[int] = mapped_column(Integer)
-    attempt: Mapped[int] = mapped_column(Integer, default=1)
-    started_at: Mapped[dt.datetime]
-    due_at: Mapped[dt.datetime]
-    completed_at: Mapped[dt.datetime | None]
-    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    returned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # ended by a send-back
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    step_no: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    attempt: Mapped[int] = mapped_column(Integer, default=1, info=AUDITED)
+    started_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
+    due_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    returned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)  # ended by a send-back
 
     case: Mapped[Case] = relationship(back_populates="steps")
     completed_by: Mapped[User | None] = relationship()
@@ -169,12 +169,12 @@ class CaseTransition(Base):
     __tablename__ = "case_transitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    action: Mapped[TransitionAction] = mapped_column(str_enum(TransitionAction, "transition_action"))
-    from_step: Mapped[int] = mapped_column(Integer)
-    to_step: Mapped[int | None] = mapped_column(Integer)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    acted_at: Mapped[dt.datetime]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    action: Mapped[TransitionAction] = mapped_column(str_enum(TransitionAction, "transition_action"), info=AUDITED)
+    from_step: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    to_step: Mapped[int | None] = mapped_column(Integer, info=AUDITED)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    acted_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
     note: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="transitions")
@@ -186,16 +186,16 @@ class PersonMixin:
 
     full_name: Mapped[str] = mapped_column(String(150))
     alias: Mapped[str | None] = mapped_column(String(100))
-    sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, "sex"))
+    sex: Mapped[Sex | None] = mapped_column(str_enum(Sex, "sex"), info=AUDITED)
     birth_place: Mapped[str | None] = mapped_column(String(100))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     age_estimate: Mapped[int | None] = mapped_column(Integer)  # years, when the birth date is unknown
-    # Identifiers are encrypted at rest (security/crypto.py); `nik_hash` allows exact search without decrypting.
+    # Identifiers are encrypted at rest (models/encryption.py); `nik_hash` allows exact search without decrypting.
     nik: Mapped[str | None] = mapped_column(EncryptedString("nik"))
     nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     family_card_number: Mapped[str | None] = mapped_column(EncryptedString("family_card_number"))  # No. KK
     phone: Mapped[str | None] = mapped_column(EncryptedString("phone"))  # E.164
-    nationality: Mapped[Nationality] = mapped_column(str_enum(Nationality, "nationality"), default=Nationality.WNI)
+    nationality: Mapped[Nationality] = mapped_column(str_enum(Nationality, "nationality"), default=Nationality.WNI, info=AUDITED)
     address: Mapped[str | None] = mapped_column(Text)  # street and house number
     rt: Mapped[str | None] = mapped_column(String(3))
     rw: Mapped[str | None] = mapped_column(String(3))
@@ -211,7 +211,7 @@ class PersonMixin:
 
     @declared_attr
     def religion_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
 
     @declared_attr
     def religion(cls) -> Mapped[Religion | None]:
@@ -219,7 +219,7 @@ class PersonMixin:
 
     @declared_attr
     def education_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
 
     @declared_attr
     def education(cls) -> Mapped[Education | None]:
@@ -227,7 +227,7 @@ class PersonMixin:
 
     @declared_attr
     def occupation_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
 
     @declared_attr
     def occupation(cls) -> Mapped[Occupation | None]:
@@ -235,7 +235,7 @@ class PersonMixin:
 
     @declared_attr
     def marital_status_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+        return mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
 
     @declared_attr
     def marital_status(cls) -> Mapped[MaritalStatus | None]:
@@ -263,9 +263,9 @@ class Victim(PersonMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "victims"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    has_disability: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    disability_kind_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    has_disability: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
+    disability_kind_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
     disability_notes: Mapped[str | None] = mapped_column(Text)  # how outreach must adapt
     is_pregnant: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
@@ -277,10 +277,10 @@ class Reporter(PersonMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "reporters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
     relation_to_victim: Mapped[str | None] = mapped_column(String(100))
     institution: Mapped[str | None] = mapped_column(String(150))  # when reported by an agency
-    is_victim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # the victim reported herself
+    is_victim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)  # the victim reported herself
 
     case: Mapped[Case] = relationship(back_populates="reporters")
 
@@ -289,9 +289,9 @@ class Perpetrator(PersonMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "perpetrators"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    relation_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
-    lives_with_victim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    relation_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
+    lives_with_victim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
 
     case: Mapped[Case] = relationship(back_populates="perpetrators")
     relation: Mapped[PerpetratorRelation | None] = relationship(foreign_keys=[relation_id])
@@ -302,10 +302,10 @@ class SimfoniRecord(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "simfoni_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True, info=AUDITED)
     registration_number: Mapped[str] = mapped_column(String(60))
-    input_date: Mapped[dt.date] = mapped_column(Date)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    input_date: Mapped[dt.date] = mapped_column(Date, info=AUDITED)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
     notes: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(backref="simfoni_record")
@@ -317,11 +317,11 @@ class FollowUpRequest(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "follow_up_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
     report: Mapped[str] = mapped_column(Text)  # the officer's report of the outreach
     request: Mapped[str] = mapped_column(Text)  # what instruction is asked for
-    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    submitted_at: Mapped[dt.datetime | None]
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
 
     case: Mapped[Case] = relationship(backref="follow_up_requests")
     submitted_by: Mapped[User] = relationship()
@@ -347,10 +347,10 @@ class FollowUpInstruction(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "follow_up_instructions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True, info=AUDITED)
     instruction: Mapped[str] = mapped_column(Text)
-    given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    given_at: Mapped[dt.datetime]
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    given_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
 
     case: Mapped[Case] = relationship(backref="follow_up_instruction")
     given_by: Mapped[User] = relationship()
@@ -367,10 +367,10 @@ class InstructionOutcome(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instruction_id: Mapped[int] = mapped_column(ForeignKey("follow_up_instructions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[OutcomeKind] = mapped_column(str_enum(OutcomeKind, "outcome_kind"))
+    instruction_id: Mapped[int] = mapped_column(ForeignKey("follow_up_instructions.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    kind: Mapped[OutcomeKind] = mapped_column(str_enum(OutcomeKind, "outcome_kind"), info=AUDITED)
     close_reason: Mapped[str | None] = mapped_column(Text)
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="RESTRICT"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="RESTRICT"), info=AUDITED)
 
     instruction: Mapped[FollowUpInstruction] = relationship(back_populates="outcomes")
     letter: Mapped["Letter | None"] = relationship()  # noqa: F821 - defined in letters

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from admin_app.models.base import Base, utcnow
+from admin_app.models.base import AUDITED, Base, utcnow
 from admin_app.models.cases import Case
 from admin_app.models.letters import Letter
 from admin_app.models.users import User
@@ -23,16 +23,16 @@ class DocumentTemplateVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    doc_type: Mapped[str] = mapped_column(String(40))  # e.g. surat_tugas, formulir_pengaduan
-    version_no: Mapped[int] = mapped_column(Integer)
-    filename: Mapped[str] = mapped_column(String(255))
+    doc_type: Mapped[str] = mapped_column(String(40), info=AUDITED)  # e.g. surat_tugas, formulir_pengaduan
+    version_no: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    filename: Mapped[str] = mapped_column(String(255), info=AUDITED)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    sha256: Mapped[str] = mapped_column(String(64), info=AUDITED)
+    size_bytes: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
     note: Mapped[str | None] = mapped_column(Text)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow, info=AUDITED)
 
     uploaded_by: Mapped[User | None] = relationship()
 
@@ -46,19 +46,19 @@ class GeneratedDocument(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
-    doc_type: Mapped[str] = mapped_column(String(40))
-    version_no: Mapped[int] = mapped_column(Integer)
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="RESTRICT"), index=True)
-    template_version_id: Mapped[int] = mapped_column(ForeignKey("document_template_versions.id", ondelete="RESTRICT"))
-    data_sha256: Mapped[str] = mapped_column(String(64))  # hash of the data snapshot the document was made from
-    file_sha256: Mapped[str] = mapped_column(String(64))
-    filename: Mapped[str] = mapped_column(String(255))
-    mime_type: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    doc_type: Mapped[str] = mapped_column(String(40), info=AUDITED)
+    version_no: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("document_template_versions.id", ondelete="RESTRICT"), info=AUDITED)
+    data_sha256: Mapped[str] = mapped_column(String(64), info=AUDITED)  # hash of the data snapshot the document was made from
+    file_sha256: Mapped[str] = mapped_column(String(64), info=AUDITED)
+    filename: Mapped[str] = mapped_column(String(255), info=AUDITED)
+    mime_type: Mapped[str] = mapped_column(String(100), info=AUDITED)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    size_bytes: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, info=AUDITED)
 
     case: Mapped[Case] = relationship()
     letter: Mapped[Letter | None] = relationship()

@@ -12,7 +12,7 @@ import enum
 from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum
 from admin_app.models.cases import Case, Victim
 from admin_app.models.letters import Authority
 from admin_app.models.reference import AmpkCategory, RiskIndicator, ServiceType, VerificationSource
@@ -58,13 +58,13 @@ class PlanItemStatus(str, enum.Enum):
 
 class FieldDocumentMixin(VersionedMixin, TimestampMixin):
     status: Mapped[DocumentStatus] = mapped_column(
-        str_enum(DocumentStatus, "document_status"), default=DocumentStatus.DRAFT
+        str_enum(DocumentStatus, "document_status"), default=DocumentStatus.DRAFT, info=AUDITED
     )
-    completed_at: Mapped[dt.datetime | None]
+    completed_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
 
     @declared_attr
     def case_id(cls) -> Mapped[int]:
-        return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+        return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
 
     @declared_attr
     def case(cls) -> Mapped[Case]:
@@ -72,7 +72,7 @@ class FieldDocumentMixin(VersionedMixin, TimestampMixin):
 
     @declared_attr
     def filled_by_id(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+        return mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
 
     @declared_attr
     def filled_by(cls) -> Mapped[User | None]:
@@ -104,15 +104,17 @@ class OutreachLog(FieldDocumentMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     verification_notes: Mapped[str | None] = mapped_column(Text)  # how the data was verified, with whom
     address_traced: Mapped[str | None] = mapped_column(Text)
-    departed_at: Mapped[dt.datetime | None]
-    arrived_at: Mapped[dt.datetime | None]
-    returned_at: Mapped[dt.datetime | None]
+    departed_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+    returned_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
     team_present: Mapped[str | None] = mapped_column(Text)  # who went
     companions: Mapped[str | None] = mapped_column(Text)  # police PPA unit, health workers...
     rescue_actions: Mapped[str | None] = mapped_column(Text)
     safety_actions: Mapped[str | None] = mapped_column(Text)
     initial_support: Mapped[str | None] = mapped_column(Text)  # initial social support given
-    verification_sources: Mapped[list[VerificationSource]] = relationship(secondary=outreach_log_verification_sources)
+    verification_sources: Mapped[list[VerificationSource]] = relationship(
+        secondary=outreach_log_verification_sources, info=AUDITED
+    )
 
 
 class Complaint(FieldDocumentMixin, Base):
@@ -122,7 +124,7 @@ class Complaint(FieldDocumentMixin, Base):
     __table_args__ = (UniqueConstraint("case_id", name="uq_complaints_case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_date: Mapped[dt.date | None] = mapped_column(Date)
+    complaint_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
     # Chronology, 5W1H.
     what: Mapped[str | None] = mapped_column(Text)
     who: Mapped[str | None] = mapped_column(Text)
@@ -140,11 +142,11 @@ class CaseIdentification(FieldDocumentMixin, Base):
     __table_args__ = (UniqueConstraint("victim_id", name="uq_case_identifications_victim_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    victim_id: Mapped[int] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"))
-    case_kind: Mapped[CaseKind | None] = mapped_column(str_enum(CaseKind, "case_kind"))
-    is_trafficking: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # TPPO
-    ampk_category_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
-    authority: Mapped[Authority | None] = mapped_column(str_enum(Authority, "authority"))
+    victim_id: Mapped[int] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"), info=AUDITED)
+    case_kind: Mapped[CaseKind | None] = mapped_column(str_enum(CaseKind, "case_kind"), info=AUDITED)
+    is_trafficking: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)  # TPPO
+    ampk_category_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
+    authority: Mapped[Authority | None] = mapped_column(str_enum(Authority, "authority"), info=AUDITED)
     belongs_to: Mapped[str | None] = mapped_column(Text)  # where the case belongs when not the unit's
     disability_needs: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -163,10 +165,10 @@ class RiskAssessment(FieldDocumentMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    victim_id: Mapped[int] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"))
-    score: Mapped[int] = mapped_column(Integer, default=0)
-    computed_level: Mapped[RiskLevel | None] = mapped_column(str_enum(RiskLevel, "computed_risk_level"))
-    final_level: Mapped[RiskLevel | None] = mapped_column(str_enum(RiskLevel, "final_risk_level"), index=True)
+    victim_id: Mapped[int] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"), info=AUDITED)
+    score: Mapped[int] = mapped_column(Integer, default=0, info=AUDITED)
+    computed_level: Mapped[RiskLevel | None] = mapped_column(str_enum(RiskLevel, "computed_risk_level"), info=AUDITED)
+    final_level: Mapped[RiskLevel | None] = mapped_column(str_enum(RiskLevel, "final_risk_level"), index=True, info=AUDITED)
     level_change_reason: Mapped[str | None] = mapped_column(Text)  # required when the final level is lower
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -181,11 +183,11 @@ class RiskAnswer(Base):
     __table_args__ = (UniqueConstraint("assessment_id", "indicator_id", name="uq_risk_answers_assessment_indicator"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("risk_assessments.id", ondelete="CASCADE"), index=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("risk_indicators.id", ondelete="RESTRICT"))
-    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("risk_assessments.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("risk_indicators.id", ondelete="RESTRICT"), info=AUDITED)
+    present: Mapped[bool] = mapped_column(Boolean, default=False, info=AUDITED)
     # Weight at the time of answering: a later change of reference data does not rewrite old assessments.
-    weight: Mapped[int] = mapped_column(Integer, default=0)
+    weight: Mapped[int] = mapped_column(Integer, default=0, info=AUDITED)
     note: Mapped[str | None] = mapped_column(Text)
 
     assessment: Mapped[RiskAssessment] = relationship(back_populates="answers")
@@ -201,17 +203,17 @@ class InformedConsent(FieldDocumentMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    victim_id: Mapped[int | None] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[ConsentPurpose] = mapped_column(str_enum(ConsentPurpose, "consent_purpose"))
+    victim_id: Mapped[int | None] = mapped_column(ForeignKey("victims.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    purpose: Mapped[ConsentPurpose] = mapped_column(str_enum(ConsentPurpose, "consent_purpose"), info=AUDITED)
     consenter_name: Mapped[str | None] = mapped_column(String(150))
-    consenter_is_guardian: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    consenter_is_guardian: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
     consenter_relation: Mapped[str | None] = mapped_column(String(100))  # parent/guardian for a child
-    consents_to_services: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    consents_to_data_sharing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    consents_to_services: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
+    consents_to_data_sharing: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
     sharing_institutions: Mapped[str | None] = mapped_column(Text)  # named institutions data may go to
-    consents_to_simfoni: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    decision: Mapped[ConsentDecision | None] = mapped_column(str_enum(ConsentDecision, "consent_decision"))
-    consent_date: Mapped[dt.date | None] = mapped_column(Date)
+    consents_to_simfoni: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
+    decision: Mapped[ConsentDecision | None] = mapped_column(str_enum(ConsentDecision, "consent_decision"), info=AUDITED)
+    consent_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
     place: Mapped[str | None] = mapped_column(String(100))
     witness_name: Mapped[str | None] = mapped_column(String(150))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -226,7 +228,7 @@ class BiopsychosocialAssessment(FieldDocumentMixin, Base):
     __table_args__ = (UniqueConstraint("case_id", name="uq_biopsychosocial_assessments_case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
     physical: Mapped[str | None] = mapped_column(Text)  # physical condition and health
     psychological: Mapped[str | None] = mapped_column(Text)
     social: Mapped[str | None] = mapped_column(Text)  # family and social situation
@@ -254,12 +256,12 @@ class InterventionPlanItem(Base):
     __tablename__ = "intervention_plan_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("intervention_plans.id", ondelete="CASCADE"), index=True)
-    service_type_id: Mapped[int] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("intervention_plans.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    service_type_id: Mapped[int] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
     provider: Mapped[str] = mapped_column(String(200))  # institution giving the service
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    target_date: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[PlanItemStatus] = mapped_column(str_enum(PlanItemStatus, "plan_item_status"), default=PlanItemStatus.PLANNED)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    target_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
+    status: Mapped[PlanItemStatus] = mapped_column(str_enum(PlanItemStatus, "plan_item_status"), default=PlanItemStatus.PLANNED, info=AUDITED)
     notes: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[InterventionPlan] = relationship(back_populates="items")

@@ -12,7 +12,7 @@ import enum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum
 from admin_app.models.cases import Case
 from admin_app.models.reference import LetterType
 from admin_app.models.users import User
@@ -54,32 +54,32 @@ class Letter(VersionedMixin, TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    letter_type_id: Mapped[int] = mapped_column(ForeignKey("letter_types.id", ondelete="RESTRICT"))
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
-    number: Mapped[str] = mapped_column(String(120), unique=True)
-    year: Mapped[int] = mapped_column(Integer)
-    serial: Mapped[int] = mapped_column(Integer)
-    letter_date: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[LetterStatus] = mapped_column(str_enum(LetterStatus, "letter_status"), default=LetterStatus.ISSUED)
-    issued_at: Mapped[dt.datetime]
-    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(30), info=AUDITED)
+    letter_type_id: Mapped[int] = mapped_column(ForeignKey("letter_types.id", ondelete="RESTRICT"), info=AUDITED)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), info=AUDITED)
+    number: Mapped[str] = mapped_column(String(120), unique=True, info=AUDITED)
+    year: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    serial: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    letter_date: Mapped[dt.date] = mapped_column(Date, info=AUDITED)
+    status: Mapped[LetterStatus] = mapped_column(str_enum(LetterStatus, "letter_status"), default=LetterStatus.ISSUED, info=AUDITED)
+    issued_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
     # The signatory as printed, kept as issued even when staff data changes later.
-    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    signer_name: Mapped[str] = mapped_column(String(150))
-    signer_nip: Mapped[str | None] = mapped_column(String(18))
-    signer_rank: Mapped[str | None] = mapped_column(String(80))
-    signer_position: Mapped[str] = mapped_column(String(150))
-    signer_capacity: Mapped[str | None] = mapped_column(String(20))  # a.n. / Plt. / Plh. when delegated
-    cancelled_at: Mapped[dt.datetime | None]
-    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    signer_name: Mapped[str] = mapped_column(String(150), info=AUDITED)
+    signer_nip: Mapped[str | None] = mapped_column(String(18), info=AUDITED)
+    signer_rank: Mapped[str | None] = mapped_column(String(80), info=AUDITED)
+    signer_position: Mapped[str] = mapped_column(String(150), info=AUDITED)
+    signer_capacity: Mapped[str | None] = mapped_column(String(20), info=AUDITED)  # a.n. / Plt. / Plh. when delegated
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
     # Referral and transfer letters (Nomor, Sifat, Lampiran, Hal, Yth., tembusan).
-    nature: Mapped[LetterNature | None] = mapped_column(str_enum(LetterNature, "letter_nature"))
-    attachment: Mapped[str | None] = mapped_column(String(100))  # Lampiran
-    subject: Mapped[str | None] = mapped_column(String(255))  # Hal
-    recipient: Mapped[str | None] = mapped_column(String(255))  # Yth.
+    nature: Mapped[LetterNature | None] = mapped_column(str_enum(LetterNature, "letter_nature"), info=AUDITED)
+    attachment: Mapped[str | None] = mapped_column(String(100), info=AUDITED)  # Lampiran
+    subject: Mapped[str | None] = mapped_column(String(255), info=AUDITED)  # Hal
+    recipient: Mapped[str | None] = mapped_column(String(255), info=AUDITED)  # Yth.
     recipient_address: Mapped[str | None] = mapped_column(Text)
     current_condition: Mapped[str | None] = mapped_column(Text)
     services_given: Mapped[str | None] = mapped_column(Text)
@@ -90,10 +90,10 @@ class Letter(VersionedMixin, TimestampMixin, Base):
     # A referral that shares data although consent was refused needs the head's emergency override.
     consent_override_reason: Mapped[str | None] = mapped_column(Text)
     # Transfer letters: to which authority and on what basis.
-    authority: Mapped[Authority | None] = mapped_column(str_enum(Authority, "authority"))
+    authority: Mapped[Authority | None] = mapped_column(str_enum(Authority, "authority"), info=AUDITED)
     transfer_basis: Mapped[str | None] = mapped_column(Text)
     # Assignment letters: when and where the outreach happens.
-    outreach_date: Mapped[dt.date | None] = mapped_column(Date)
+    outreach_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
 
     letter_type: Mapped[LetterType] = relationship()
     case: Mapped[Case] = relationship(backref="letters")
@@ -136,13 +136,13 @@ class AssignmentMember(Base):
     __table_args__ = (UniqueConstraint("letter_id", "user_id", name="uq_assignment_members_letter_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    position_in_list: Mapped[int] = mapped_column(Integer, default=1)
-    name: Mapped[str] = mapped_column(String(150))
-    nip: Mapped[str | None] = mapped_column(String(18))
-    rank: Mapped[str | None] = mapped_column(String(80))
-    position: Mapped[str | None] = mapped_column(String(150))
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    position_in_list: Mapped[int] = mapped_column(Integer, default=1, info=AUDITED)
+    name: Mapped[str] = mapped_column(String(150), info=AUDITED)
+    nip: Mapped[str | None] = mapped_column(String(18), info=AUDITED)
+    rank: Mapped[str | None] = mapped_column(String(80), info=AUDITED)
+    position: Mapped[str | None] = mapped_column(String(150), info=AUDITED)
 
     letter: Mapped[AssignmentLetter] = relationship(back_populates="members")
     user: Mapped[User] = relationship()

@@ -13,7 +13,7 @@ import enum
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin, str_enum
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum
 
 
 class ReferenceValue(VersionedMixin, TimestampMixin, Base):
@@ -24,12 +24,12 @@ class ReferenceValue(VersionedMixin, TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_code: Mapped[str] = mapped_column(String(40), index=True)
-    code: Mapped[str] = mapped_column(String(40))
-    label: Mapped[str] = mapped_column(String(150))  # the Simfoni label, kept exactly
-    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    description: Mapped[str | None] = mapped_column(Text)
+    list_code: Mapped[str] = mapped_column(String(40), index=True, info=AUDITED)
+    code: Mapped[str] = mapped_column(String(40), info=AUDITED)
+    label: Mapped[str] = mapped_column(String(150), info=AUDITED)  # the Simfoni label, kept exactly
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0", info=AUDITED)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", info=AUDITED)
+    description: Mapped[str | None] = mapped_column(Text, info=AUDITED)
 
     __extra_mapper_args__ = {"polymorphic_on": "list_code", "polymorphic_identity": "_"}
 
@@ -85,11 +85,11 @@ class Region(VersionedMixin, Base):
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(13), unique=True)  # e.g. 36.71.01.1001
-    name: Mapped[str] = mapped_column(String(100))
-    level: Mapped[RegionLevel] = mapped_column(str_enum(RegionLevel, "region_level"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    code: Mapped[str] = mapped_column(String(13), unique=True, info=AUDITED)  # e.g. 36.71.01.1001
+    name: Mapped[str] = mapped_column(String(100), info=AUDITED)
+    level: Mapped[RegionLevel] = mapped_column(str_enum(RegionLevel, "region_level"), index=True, info=AUDITED)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", info=AUDITED)
 
     parent: Mapped[Region | None] = relationship(remote_side=[id], lazy="joined", join_depth=2)
 
@@ -106,14 +106,14 @@ class RiskIndicator(VersionedMixin, TimestampMixin, Base):
     __table_args__ = (CheckConstraint("weight >= 0 AND weight <= 100", name="weight_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    label: Mapped[str] = mapped_column(String(255))
-    weight: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40), unique=True, info=AUDITED)
+    label: Mapped[str] = mapped_column(String(255), info=AUDITED)
+    weight: Mapped[int] = mapped_column(Integer, info=AUDITED)
     # Present alone, this indicator makes the level "tinggi" whatever the score (e.g. life threatened).
-    forces_high: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    description: Mapped[str | None] = mapped_column(Text)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    forces_high: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
+    description: Mapped[str | None] = mapped_column(Text, info=AUDITED)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0", info=AUDITED)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", info=AUDITED)
 
     def __str__(self) -> str:
         return self.label
@@ -125,11 +125,11 @@ class LetterType(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "letter_types"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)  # surat_tugas, surat_rujukan, surat_pelimpahan
-    name: Mapped[str] = mapped_column(String(150))
-    classification: Mapped[str] = mapped_column(String(40))  # archive classification code (Permendagri 83/2022)
-    number_pattern: Mapped[str] = mapped_column(String(150))
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    code: Mapped[str] = mapped_column(String(40), unique=True, info=AUDITED)  # surat_tugas, surat_rujukan, surat_pelimpahan
+    name: Mapped[str] = mapped_column(String(150), info=AUDITED)
+    classification: Mapped[str] = mapped_column(String(40))  # archive classification code (Permendagri 83/2022, info=AUDITED)
+    number_pattern: Mapped[str] = mapped_column(String(150), info=AUDITED)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", info=AUDITED)
 
     def __str__(self) -> str:
         return self.name
@@ -145,9 +145,9 @@ class LetterCounter(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    letter_type_id: Mapped[int] = mapped_column(ForeignKey("letter_types.id", ondelete="RESTRICT"))
-    year: Mapped[int] = mapped_column(Integer)
-    last_serial: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    letter_type_id: Mapped[int] = mapped_column(ForeignKey("letter_types.id", ondelete="RESTRICT"), info=AUDITED)
+    year: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    last_serial: Mapped[int] = mapped_column(Integer, default=0, server_default="0", info=AUDITED)
 
     letter_type: Mapped[LetterType] = relationship()
 
@@ -158,9 +158,9 @@ class HolidayOverride(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "holiday_overrides"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    date: Mapped[dt.date] = mapped_column(Date, unique=True)
-    is_holiday: Mapped[bool] = mapped_column(Boolean, default=True)  # False: a working day after all
-    description: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date, unique=True, info=AUDITED)
+    is_holiday: Mapped[bool] = mapped_column(Boolean, default=True, info=AUDITED)  # False: a working day after all
+    description: Mapped[str] = mapped_column(String(200), info=AUDITED)
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.description}"
@@ -172,9 +172,9 @@ class Setting(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), unique=True)
-    value: Mapped[str] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(80), unique=True, info=AUDITED)
+    value: Mapped[str] = mapped_column(Text, info=AUDITED)
+    description: Mapped[str | None] = mapped_column(Text, info=AUDITED)
 
     def __str__(self) -> str:
         return self.key

@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import Base, TimestampMixin, VersionedMixin, utcnow
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, utcnow
 
 
 class RoleCode(str, enum.Enum):
@@ -37,9 +37,9 @@ class Role(VersionedMixin, Base):
     __tablename__ = "roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
-    description: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(20), unique=True, info=AUDITED)
+    name: Mapped[str] = mapped_column(String(80), info=AUDITED)
+    description: Mapped[str | None] = mapped_column(Text, info=AUDITED)
 
     def __str__(self) -> str:
         return self.name
@@ -53,19 +53,19 @@ class User(VersionedMixin, TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, info=AUDITED)
     password_hash: Mapped[str] = mapped_column(String(255))
-    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True, server_default="1")
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True, server_default="1", info=AUDITED)
     # Staff data printed on letters (tata naskah dinas).
-    full_name: Mapped[str] = mapped_column(String(150))  # with academic titles, as signed
-    nip: Mapped[str | None] = mapped_column(String(18), unique=True)  # contract staff have none
-    rank: Mapped[str | None] = mapped_column(String(80))  # pangkat/golongan, e.g. "Penata (III/c)"
-    position: Mapped[str | None] = mapped_column(String(150))  # jabatan
+    full_name: Mapped[str] = mapped_column(String(150), info=AUDITED)  # with academic titles, as signed
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True, info=AUDITED)  # contract staff have none
+    rank: Mapped[str | None] = mapped_column(String(80), info=AUDITED)  # pangkat/golongan, e.g. "Penata (III/c)"
+    position: Mapped[str | None] = mapped_column(String(150), info=AUDITED)  # jabatan
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     # Raised on logout, deactivation and password change: every cookie carrying an older value is dead.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]
     # Login hardening (views/auth.py). Failures in a row since the last successful login, kept in the database so
@@ -73,13 +73,13 @@ class User(VersionedMixin, TimestampMixin, Base):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None]
     # Two-factor login (TOTP, RFC 6238). A secret without `totp_enabled_at` is an enrolment not yet confirmed.
-    # The secret is stored as is; the encryption-at-rest helper (security/crypto.py) can wrap it later.
+    # The secret is stored as is; the encryption-at-rest helper (models/encryption.py) can wrap it later.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[dt.datetime | None]
     # The last time step whose code was accepted: a code is good once only (no replay within its 30 seconds).
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
-    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.id)
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin", order_by=Role.id, info=AUDITED)
 
     # --- Flask-Login protocol (kept here so the model needs no Flask import) ---
     @property

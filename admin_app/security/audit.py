@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -20,20 +21,8 @@ from sqlalchemy.orm import Session
 
 from admin_app.extensions import write_intent
 from admin_app.models import AuditEvent, utcnow
-
-# Values of these fields never enter the trail: only their names (a victim's identity must not leak via the log).
-SENSITIVE_FIELDS = frozenset(
-    {
-        "nik", "family_card_number", "phone", "full_name", "alias", "birth_date", "birth_place", "address", "rt", "rw",
-        "address_outside_city", "summary", "victim_hint", "incident_address", "what", "who", "when", "where", "why",
-        "how", "expectations", "physical", "psychological", "social", "economic", "legal", "notes", "disability_notes",
-        "verification_notes", "address_traced", "consenter_name", "witness_name", "password_hash", "new_password",
-        "report", "request", "instruction", "current_condition", "services_given", "purpose", "transfer_basis",
-        "close_reason", "level_change_reason", "rescue_actions", "safety_actions", "initial_support", "team_present",
-        "companions", "recipient_address", "contact_person", "consent_override_reason", "sharing_institutions",
-        "goal", "registration_number", "content",
-    }
-)
+from admin_app.models.base import audit_records_value
+from admin_app.models.encryption import keyring
 
 _LOCK_KEY = 695_2025  # PostgreSQL advisory lock that serialises appends to the chain
 
@@ -72,14 +61,28 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def describe_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
-    """Changed fields for the trail: old and new values of ordinary fields, the name only of sensitive ones."""
+REDACTED = "(diubah)"
+_NIK = re.compile(r"^\d{16}$")
+_CASE_NUMBER = re.compile(r"^PJK-\d{4}-\d+$", re.IGNORECASE)
+
+
+def describe_search(term: str) -> dict[str, Any]:
+    """A search term as the trail keeps it: its kind, its length and a keyed fingerprint (the same term gives the
+    same fingerprint, so repeated searches for one person can be traced), never the term itself."""
+    cleaned = " ".join((term or "").split())
+    kind = "NIK" if _NIK.match(cleaned) else ("nomor kasus" if _CASE_NUMBER.match(cleaned) else "nama/teks")
+    return {"jenis": kind, "panjang": len(cleaned), "sidik": keyring().blind_index(cleaned.lower(), "audit-search")[:16]}
+
+
+def describe_changes(model_class, changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """Changed fields for the trail: old and new values only of fields declared `info=AUDITED` on the model; every
+    other field (identity, free text, identifiers, and any field added later) by its name only."""
     described: dict[str, Any] = {}
     for name, (old, new) in sorted(changes.items()):
-        if name in SENSITIVE_FIELDS:
-            described[name] = "(diubah)"
-        else:
+        if audit_records_value(model_class, name):
             described[name] = {"lama": _plain(old), "baru": _plain(new)}
+        else:
+            described[name] = REDACTED
     return described
 
 

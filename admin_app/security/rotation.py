@@ -7,7 +7,7 @@ from sqlalchemy import String, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from admin_app.models import Perpetrator, Reporter, Victim
-from admin_app.security.crypto import is_encrypted, keyring, nik_index
+from admin_app.models.encryption import is_encrypted, keyring, nik_index
 
 ENCRYPTED_COLUMNS = ("nik", "family_card_number", "phone")
 

@@ -13,17 +13,17 @@ from sqlalchemy.orm import Session
 
 from admin_app.models import (
     REFERENCE_LISTS,
+    ROLE_LABELS,
     LetterType,
     Region,
     RegionLevel,
     RiskIndicator,
     Role,
-    ROLE_LABELS,
     RoleCode,
     Setting,
 )
 from admin_app.seeding.templates import load_default_templates
-from admin_app.sop.settings import SETTINGS
+from admin_app.settings import SETTINGS
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -13,9 +13,13 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, User
+from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
+from admin_app.sop.steps import FIRST_STEP, Actor, steps_of
 
-ADMINISTRATION_FROM_STEP = 4
+# Administration needs a case from its first step on (Simfoni recording), and keeps it readable afterwards.
+ADMINISTRATION_FROM_STEP = min(s.number for s in steps_of(RoleCode.ADMINISTRASI))
+# Roles that read the narrative documents (chronology, assessments, plan); administration records Simfoni only.
+FULL_CASE_FILE_ROLES = (RoleCode.KEPALA, RoleCode.PETUGAS)
 
 
 def team_case_ids(user_id: int):
@@ -30,15 +34,15 @@ def team_case_ids(user_id: int):
 def visible_cases_clause(user: User) -> ColumnElement[bool]:
     if user is None or not getattr(user, "is_active", False):
         return false()
-    if user.has_role("kepala"):
+    if user.has_role(RoleCode.KEPALA):
         return true()
     clauses: list[ColumnElement[bool]] = []
-    if user.has_role("petugas"):
+    if user.has_role(RoleCode.PETUGAS):
         clauses.append(Case.id.in_(team_case_ids(user.id)))
         clauses.append(
-            and_(Case.registered_by_id == user.id, Case.current_step == 1, Case.status == CaseStatus.OPEN)
+            and_(Case.registered_by_id == user.id, Case.current_step == FIRST_STEP, Case.status == CaseStatus.OPEN)
         )
-    if user.has_role("administrasi"):
+    if user.has_role(RoleCode.ADMINISTRASI):
         clauses.append(or_(Case.current_step >= ADMINISTRATION_FROM_STEP, Case.status == CaseStatus.FINISHED))
     return or_(*clauses) if clauses else false()
 
@@ -56,4 +60,24 @@ def is_on_team(session: Session, user: User, case_id: int) -> bool:
 
 def sees_full_case_file(user: User) -> bool:
     """Administration records Simfoni data only; the narrative documents are for the team and the head."""
-    return user.has_role("kepala", "petugas")
+    return user.has_role(*FULL_CASE_FILE_ROLES)
+
+
+def my_work_clause(user: User) -> ColumnElement[bool] | None:
+    """Open cases whose current step is this user's to act on, by the step table's role and `Actor` rule (the
+    same rules the engine's guards apply); None when the user owns no step."""
+    clauses: list[ColumnElement[bool]] = []
+    for role in RoleCode:
+        if not user.has_role(role):
+            continue
+        for s in steps_of(role):
+            if s.actor is Actor.TEAM:
+                clauses.append(and_(Case.current_step == s.number, Case.id.in_(team_case_ids(user.id))))
+            elif s.actor is Actor.REGISTRANT:
+                clauses.append(and_(Case.current_step == s.number,
+                                    or_(Case.registered_by_id == user.id, Case.id.in_(team_case_ids(user.id)))))
+            else:
+                clauses.append(and_(Case.current_step == s.number, visible_cases_clause(user)))
+    if not clauses:
+        return None
+    return and_(Case.status == CaseStatus.OPEN, or_(*clauses))

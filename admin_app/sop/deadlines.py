@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from admin_app.settings import DaysPolicy, MinutesPolicy
 from admin_app.sop.steps import TimeStandard, TimeUnit
 
-
-class MinutesPolicy(str, Enum):
-    WALL_CLOCK = "jam_dinding"  # minutes run day and night, every day (DOMAIN default)
-    WORKING_DAYS_ONLY = "hari_kerja"  # a clock started on a day off starts at the next working day's beginning
-
-
-class DaysPolicy(str, Enum):
-    WORKING_DAYS = "hari_kerja"  # skip weekends, national holidays and cuti bersama (DOMAIN default)
-    CALENDAR_DAYS = "hari_kalender"
+__all__ = ["DaysPolicy", "DeadlinePolicy", "MinutesPolicy", "StepTiming", "WorkingCalendar", "format_duration"]
 
 
 @lru_cache(maxsize=64)

@@ -10,12 +10,11 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.extensions import db
 from admin_app.models import AuditEvent, Case
-from admin_app.views.audit import AuditEventView
 from admin_app.views import documents, field_documents, people, system
-from admin_app.views.cases import CaseView
+from admin_app.views.audit import AuditEventView
 from admin_app.views.base import TRANSLATIONS_DIR
+from admin_app.views.cases import CaseView
 from admin_app.views.home import HomeView
-
 
 # The optimistic-locking fields are hidden inputs, rendered outside the form rules on purpose.
 warnings.filterwarnings("ignore", message="Fields missing from ruleset: row_version,row_loaded_at")

@@ -8,14 +8,15 @@ from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike, IntEqualFi
 from flask_login import current_user
 
 from admin_app.extensions import db
-from admin_app.models import AuditEvent
+from admin_app.models import AuditEvent, RoleCode
 from admin_app.views.auditing import ACTION_LABELS
 from admin_app.views.base import SecureModelView, unit_zone
+
 
 class AuditEventView(SecureModelView):
     """The full log, read-only, for the head and the system administrator."""
 
-    allowed_roles = ("kepala", "sysadmin")
+    allowed_roles = (RoleCode.KEPALA, RoleCode.SYSADMIN)
     can_create = False
     can_edit = False
     can_delete = False
@@ -62,7 +63,7 @@ class AuditEventView(SecureModelView):
     @expose("/kasus/<int:case_id>")
     def case_access(self, case_id: int):
         """Who accessed this case: for the head."""
-        if not current_user.has_role("kepala"):
+        if not current_user.has_role(RoleCode.KEPALA):
             abort(403)
         from sqlalchemy import select
 

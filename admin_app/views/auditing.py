@@ -68,6 +68,6 @@ def flush_request_audit(_exc=None) -> None:
         try:
             record(db.engine, actor, action, **fields)
         except Exception:  # noqa: BLE001
-            log.exception("AUDIT WRITE FAILED: %s %s", action, fields)
+            log.exception("AUDIT WRITE FAILED: %s on %s", action, fields.get("object_type"))
 
 

@@ -3,39 +3,36 @@ exception text ever shown to a user."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import lru_cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_admin import expose
-from flask_admin.form import rules
-from markupsafe import Markup
-from flask_admin import AdminIndexView, BaseView
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.babel import gettext as admin_gettext  # noqa: F401 - Flask-Admin's own catalogue
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import BaseForm
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import BaseForm, rules
+from flask_admin.model.form import converts
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
-import datetime as dt
-
-from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.model.form import converts
 from wtforms.fields import DateField, DateTimeLocalField, HiddenField
-from wtforms.widgets import DateInput
 from wtforms.validators import ValidationError
+from wtforms.widgets import DateInput
 
 from admin_app.extensions import db
-from admin_app.security.audit import describe_changes
+from admin_app.models import Case, RoleCode, utcnow
+from admin_app.security.audit import describe_changes, describe_search
 from admin_app.security.exports import neutralise_formula
-from admin_app.views.auditing import audit
-from admin_app.models import Case, utcnow
 from admin_app.sop.access import visible_cases_clause
+from admin_app.sop.policy import load_deadline_policy
 from admin_app.sop.process import CaseProcess
-from admin_app.sop.settings import load_deadline_policy
+from admin_app.views.auditing import audit
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +180,7 @@ class SecureModelView(AccessMixin, ModelView):
             object_type=self.audit_object_type or model.__tablename__,
             object_id=getattr(model, "id", None),
             case_id=case_id_of(model),
-            detail={"fields": describe_changes(g.pop("audit_changes", {}))},
+            detail={"fields": describe_changes(type(model), g.pop("audit_changes", {}))},
         )
 
     def handle_view_exception(self, exc: Exception) -> bool:
@@ -260,9 +257,18 @@ def stale_edit_message(model, loaded_at: str | None) -> str:
     )
 
 
+def deadline_policy():
+    """The deadline policy the administrator set (time policies, office zone, holidays), read once per request."""
+    if "deadline_policy" not in g:
+        g.deadline_policy = load_deadline_policy(db.session)
+    return g.deadline_policy
+
+
 def case_process():
     """The process engine for this request, with the deadline policy the administrator set."""
-    return CaseProcess(db.session, load_deadline_policy(db.session))
+    if "case_process" not in g:
+        g.case_process = CaseProcess(db.session, deadline_policy())
+    return g.case_process
 
 
 class CaseScopedView(SecureModelView):
@@ -272,7 +278,7 @@ class CaseScopedView(SecureModelView):
     `get_one`; both are scoped here, so no id in a URL reaches another officer's case.
     """
 
-    allowed_roles = ("petugas", "kepala", "administrasi")
+    allowed_roles = (RoleCode.PETUGAS, RoleCode.KEPALA, RoleCode.ADMINISTRASI)
     case_id_attr = "case_id"  # the model's attribute holding the case id; Case itself uses "id"
 
     def _case_column(self):
@@ -326,12 +332,18 @@ class CaseScopedView(SecureModelView):
     def index_view(self):
         search = request.args.get("search")
         if search:
-            audit("search", object_type=self.model.__tablename__, detail={"kata": search[:200]}, once_per_request=True)
+            audit("search", object_type=self.model.__tablename__, detail={"pencarian": describe_search(search)},
+                  once_per_request=True)
         return super().index_view()
 
     @expose("/export/<export_type>/")
     def export(self, export_type):
-        audit("export", object_type=self.model.__tablename__, detail={"format": export_type, "query": request.query_string.decode()[:500]})
+        # Filters are kept (which list was exported); a search term only as its fingerprint.
+        filters = {k: v for k, v in request.args.items() if k != "search"}
+        detail = {"format": export_type, "saringan": dict(list(filters.items())[:20])}
+        if request.args.get("search"):
+            detail["pencarian"] = describe_search(request.args["search"])
+        audit("export", object_type=self.model.__tablename__, detail=detail)
         return super().export(export_type)
 
 
@@ -340,20 +352,16 @@ class OfficerFormsMixin:
 
     @property
     def can_create(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
+        return current_user.is_authenticated and current_user.has_role(RoleCode.PETUGAS)
 
     @property
     def can_edit(self):
-        return current_user.is_authenticated and current_user.has_role("petugas")
+        return current_user.is_authenticated and current_user.has_role(RoleCode.PETUGAS)
 
 
 def unit_zone():
-    """The office time zone (setting `waktu.zona`), read once per request."""
-    from flask import g
-
-    if "unit_zone" not in g:
-        g.unit_zone = load_deadline_policy(db.session).zone
-    return g.unit_zone
+    """The office time zone (setting `waktu.zona`, the only source of it), read once per request."""
+    return deadline_policy().zone
 
 
 class LocalDateTimeField(DateTimeLocalField):

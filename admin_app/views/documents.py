@@ -48,6 +48,7 @@ from admin_app.models import (
     Letter,
     LetterStatus,
     RiskAssessment,
+    RoleCode,
     User,
     utcnow,
 )
@@ -58,7 +59,7 @@ from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
 log = logging.getLogger(__name__)
 
 CATEGORY = "Dokumen Resmi"
-TEMPLATE_ROLES = ("sysadmin", "administrasi")
+TEMPLATE_ROLES = (RoleCode.SYSADMIN, RoleCode.ADMINISTRASI)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"
 MAX_NOTE = 1000
@@ -197,7 +198,7 @@ def allowed_doc_types(user: User) -> list[str]:
     (it files them; the narrative forms are for the team and the head, as on the case page)."""
     if sees_full_case_file(user):
         return list(DOCUMENT_TYPES)
-    if user.has_role("administrasi"):
+    if user.has_role(RoleCode.ADMINISTRASI):
         return [code for code, doc in DOCUMENT_TYPES.items() if doc.is_letter]
     return []
 

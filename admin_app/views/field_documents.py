@@ -12,11 +12,10 @@ from flask_admin import expose
 from flask_admin.form import rules
 from flask_admin.helpers import get_form_data
 from flask_login import current_user
-from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectField
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import Length, Optional, ValidationError
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -42,6 +41,7 @@ from admin_app.models import (
     RiskIndicator,
     RiskLevel,
     Role,
+    RoleCode,
     ServiceType,
     User,
     VerificationSource,
@@ -50,17 +50,20 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.sop import completeness
-from admin_app.sop.process import ProcessError
+from admin_app.sop.access import FULL_CASE_FILE_ROLES
+from admin_app.sop.errors import ProcessError
+from admin_app.sop.steps import OUTREACH_LOG, step_editing
+from admin_app.sop.policy import load_risk_thresholds
 from admin_app.sop.risk import IndicatorAnswer, computed_level, level_change_problem, risk_score
-from admin_app.sop.settings import load_risk_thresholds
 from admin_app.sop.validation import FieldInvalid, check_case_kind, check_not_future, is_child
-from admin_app.views.base import CaseScopedView, OfficerFormsMixin, LocalDateTimeField, case_process, unit_zone
+from admin_app.views.base import CaseScopedView, LocalDateTimeField, OfficerFormsMixin, case_process, unit_zone
 
 CATEGORY = "Dokumen Lapangan"
 # The narrative documents are for the team and the head; administration records Simfoni from the complaint,
 # the identification, the risk level and the people (need to know).
-CASE_FILE_ROLES = ("petugas", "kepala")
-MARK_COMPLETE = "Tandai lengkap (siap diperiksa untuk menyelesaikan langkah 3)"
+CASE_FILE_ROLES = FULL_CASE_FILE_ROLES
+_FIELD_WORK = step_editing(OUTREACH_LOG.code)
+MARK_COMPLETE = f"Tandai lengkap (siap diperiksa untuk menyelesaikan langkah {_FIELD_WORK.number})"
 PLAN_ITEM_STATUS_LABELS = {
     PlanItemStatus.PLANNED: "Direncanakan",
     PlanItemStatus.IN_PROGRESS: "Berjalan",
@@ -75,7 +78,7 @@ def _active(model):
 
 def _officers():
     return db.session.execute(
-        select(User).join(User.roles).where(Role.code == "petugas", User.is_active_account.is_(True)).order_by(User.full_name)
+        select(User).join(User.roles).where(Role.code == RoleCode.PETUGAS.value, User.is_active_account.is_(True)).order_by(User.full_name)
     ).scalars().all()
 
 
@@ -244,7 +247,7 @@ class OutreachLogView(FieldDocumentView):
     )
     column_descriptions = {
         "verification_notes": "Dengan siapa data korban dicocokkan (DP3AP2KB, kelurahan, RT/RW, kepolisian) dan hasilnya.",
-        "departed_at": "Waktu-waktu ini menjadi bukti mutu baku 2 hari kerja.",
+        "departed_at": f"Waktu-waktu ini menjadi bukti mutu baku {_FIELD_WORK.time_standard.label}.",
         "rescue_actions": "Tulis \"tidak diperlukan\" bila korban sudah aman.",
     }
     form_rules = [

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
-from admin_app.models import ROLE_LABELS, Case, CaseStatus, CaseStep, RoleCode, utcnow
-from admin_app.sop.access import team_case_ids
+from admin_app.models import ROLE_LABELS, Case, CaseStep, RoleCode, utcnow
+from admin_app.sop.access import my_work_clause
 from admin_app.sop.deadlines import format_duration
-from admin_app.sop.steps import STEPS, step
+from admin_app.sop.steps import step
 from admin_app.views.base import ProtectedIndexView, case_process
-
-
-def my_work_clause(user):
-    """Open cases whose current step is this user's to act on (the same rules the engine guards)."""
-    clauses = []
-    steps_of = lambda role: [s.number for s in STEPS if s.role == role]  # noqa: E731
-    if user.has_role("kepala"):
-        clauses.append(Case.current_step.in_(steps_of("kepala")))
-    if user.has_role("administrasi"):
-        clauses.append(Case.current_step.in_(steps_of("administrasi")))
-    if user.has_role("petugas"):
-        clauses.append(and_(Case.current_step == 1, Case.registered_by_id == user.id))
-        clauses.append(and_(Case.current_step.in_([3, 5]), Case.id.in_(team_case_ids(user.id))))
-    if not clauses:
-        return None
-    return and_(Case.status == CaseStatus.OPEN, or_(*clauses))
 
 
 class HomeView(ProtectedIndexView):

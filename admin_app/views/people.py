@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from flask_login import current_user
@@ -15,7 +15,6 @@ from wtforms.validators import ValidationError
 
 from admin_app.extensions import db
 from admin_app.models import (
-    Case,
     DisabilityKind,
     Education,
     MaritalStatus,
@@ -31,9 +30,8 @@ from admin_app.models import (
     Victim,
     utcnow,
 )
-from admin_app.security.crypto import mask, nik_index
-from admin_app.sop.access import visible_cases_clause
-from admin_app.sop.process import ProcessError
+from admin_app.models.encryption import mask, nik_index
+from admin_app.sop.errors import ProcessError
 from admin_app.sop.validation import (
     FieldInvalid,
     check_incident_after_birth,

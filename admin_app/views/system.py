@@ -9,11 +9,12 @@ import re
 
 from flask import current_app, flash, g
 from flask_admin.actions import action
-from sqlalchemy import select
 from flask_admin.form import rules
+from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import Optional, ValidationError
 
+from admin_app.extensions import db
 from admin_app.models import (
     REFERENCE_LISTS,
     HolidayOverride,
@@ -21,19 +22,19 @@ from admin_app.models import (
     Region,
     RiskIndicator,
     Role,
+    RoleCode,
     Setting,
     User,
+    utcnow,
 )
-from admin_app.extensions import db
-from admin_app.documents.numbering import NumberPatternError, validate_pattern
 from admin_app.models.users import RecoveryCode
-from admin_app.models import utcnow
 from admin_app.security.passwords import hash_password, password_problem
-from admin_app.sop.settings import SettingError, validate_setting
+from admin_app.settings import SettingError, validate_setting
+from admin_app.sop.numbering import NumberPatternError, validate_pattern
 from admin_app.views.auditing import audit
 from admin_app.views.base import SecureModelView, unit_zone
 
-SYSADMIN = ("sysadmin",)
+SYSADMIN = (RoleCode.SYSADMIN,)
 CATEGORY_USERS = "Akun"
 CATEGORY_REFERENCE = "Data Referensi"
 

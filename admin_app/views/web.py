@@ -97,6 +97,10 @@ def _enforce_session_limits(app: Flask):
 
 
 def init_request_hooks(app: Flask) -> None:
+    from admin_app.models import RoleCode
+
+    app.jinja_env.globals["RoleCode"] = RoleCode  # templates check roles by the enum, never by a literal
+
     @app.before_request
     def _before():
         write_intent.set(request.method not in SAFE_METHODS)

@@ -1,24 +1,35 @@
 """Settings the administrator may change without a programmer: what they are, their defaults, their checks.
 
-Values live in the `settings` table; a missing row means the default.
+Values live in the `settings` table; a missing row means the default. This module sits below `sop` and
+`documents` (it imports only the models), so both read settings from one place: the time policies and the risk
+thresholds (read into policies by `sop.policy`), the letterhead and signature lines (read by `documents`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin_app.models import HolidayOverride, Setting
-from admin_app.sop.deadlines import DaysPolicy, DeadlinePolicy, MinutesPolicy, WorkingCalendar
-from admin_app.sop.risk import RiskThresholds
+from admin_app.models import Setting
 
 
 class SettingError(ValueError):
     pass
+
+
+class MinutesPolicy(str, Enum):
+    WALL_CLOCK = "jam_dinding"  # minutes run day and night, every day (DOMAIN default)
+    WORKING_DAYS_ONLY = "hari_kerja"  # a clock started on a day off starts at the next working day's beginning
+
+
+class DaysPolicy(str, Enum):
+    WORKING_DAYS = "hari_kerja"  # skip weekends, national holidays and cuti bersama (DOMAIN default)
+    CALENDAR_DAYS = "hari_kalender"
 
 
 def _choice(enum_cls) -> Callable[[str], str]:
@@ -131,22 +142,12 @@ def get_setting(session: Session, key: str) -> str:
     return value if value is not None else SETTINGS_BY_KEY[key].default
 
 
-def load_risk_thresholds(session: Session) -> RiskThresholds:
-    high = int(get_setting(session, "risiko.ambang_tinggi"))
-    medium = int(get_setting(session, "risiko.ambang_sedang"))
-    return RiskThresholds(high=high, medium=min(medium, high))
+def get_settings(session: Session, keys) -> dict[str, str]:
+    """Several settings in one query, defaults filled in."""
+    keys = list(keys)
+    stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all())
+    return {key: stored.get(key, SETTINGS_BY_KEY[key].default) for key in keys}
 
 
-def load_deadline_policy(session: Session) -> DeadlinePolicy:
-    values = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("waktu.%"))).all())
-    overrides = dict(session.execute(select(HolidayOverride.date, HolidayOverride.is_holiday)).all())
-
-    def value(key: str) -> str:
-        return values.get(key, SETTINGS_BY_KEY[key].default)
-
-    return DeadlinePolicy(
-        timezone=value("waktu.zona"),
-        minutes=MinutesPolicy(value("waktu.kebijakan_menit")),
-        days=DaysPolicy(value("waktu.kebijakan_hari")),
-        calendar=WorkingCalendar(overrides=overrides),
-    )
+def default_settings(keys) -> dict[str, str]:
+    return {key: SETTINGS_BY_KEY[key].default for key in keys}

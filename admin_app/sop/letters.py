@@ -1,0 +1,165 @@
+"""The letters the SOP issues: the Surat Tugas of step 2 and the referral and transfer letters of step 6 (or an
+emergency referral during steps 3 to 5). Each gets its number in the issuing transaction (`sop.numbering`), the
+signatory as printed, and the content the letter needs; what is missing is refused before anything is numbered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin_app.models import (
+    Authority,
+    Case,
+    ConsentDecision,
+    Letter,
+    LetterNature,
+    LetterStatus,
+    LetterType,
+    OutcomeKind,
+    ReferralLetter,
+    TransferLetter,
+    User,
+)
+from admin_app.sop.errors import MIN_REASON_LENGTH, ProcessError
+from admin_app.sop.numbering import issue_number
+from admin_app.sop.requirements import load_field_documents
+
+
+def letter_type_code(cls: type[Letter]) -> str:
+    """A letter class's type code (`letter_types.code`, the document type of its template) is its polymorphic
+    identity: one string per letter type, declared once on the model."""
+    return cls.__mapper__.polymorphic_identity
+
+
+@dataclass
+class OutcomeRequest:
+    """One outcome of the head's follow-up instruction, with what its letter needs."""
+
+    kind: OutcomeKind
+    close_reason: str | None = None
+    recipient: str | None = None
+    recipient_address: str | None = None
+    purpose: str | None = None
+    current_condition: str | None = None
+    services_given: str | None = None
+    documents_handed_over: str | None = None
+    contact_person: str | None = None
+    copies_to: str | None = None
+    authority: Authority | None = None
+    transfer_basis: str | None = None
+    consent_override_reason: str | None = None
+    nature: LetterNature = LetterNature.RAHASIA
+
+
+def text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class LetterIssuer:
+    def __init__(self, session: Session, clock: Callable[[], dt.datetime]):
+        self.session = session
+        self.clock = clock
+
+    def letter_type(self, cls: type[Letter]) -> LetterType:
+        code = letter_type_code(cls)
+        letter_type = self.session.execute(select(LetterType).where(LetterType.code == code)).scalar_one_or_none()
+        if letter_type is None or not letter_type.active:
+            raise ProcessError(f"Jenis surat '{code}' belum diatur atau tidak aktif; hubungi administrator sistem.")
+        return letter_type
+
+    def fill(self, letter: Letter, signer: User, letter_date: dt.date, capacity: str | None) -> None:
+        """Number, date and signatory of a new letter, in the caller's transaction."""
+        # The half-built letter must not be flushed by the lookups below.
+        with self.session.no_autoflush:
+            letter_type = self.letter_type(type(letter))
+            number, serial = issue_number(self.session, letter_type, letter_date)
+        letter.letter_type = letter_type
+        letter.number = number
+        letter.serial = serial
+        letter.year = letter_date.year
+        letter.letter_date = letter_date
+        letter.status = LetterStatus.ISSUED
+        letter.issued_at = self.clock()
+        letter.issued_by_id = signer.id
+        letter.signer_id = signer.id
+        letter.signer_name = signer.full_name
+        letter.signer_nip = signer.nip
+        letter.signer_rank = signer.rank
+        letter.signer_position = signer.position or "Kepala UPTD PPA Kota Tangerang"
+        letter.signer_capacity = text(capacity) or None
+
+    # -- what a referral or transfer needs ----------------------------------------------------------------------
+    def consent_refused(self, case: Case) -> bool:
+        consents = load_field_documents(self.session, case).consent
+        for victim in case.victims:
+            consent = consents.get(victim.id)
+            if consent is None or consent.decision != ConsentDecision.GIVEN or not consent.consents_to_data_sharing:
+                return True
+        return False
+
+    def outcome_problems(self, case: Case, outcome: OutcomeRequest) -> list[str]:
+        problems = []
+        if outcome.kind == OutcomeKind.CLOSE and len(text(outcome.close_reason)) < MIN_REASON_LENGTH:
+            problems.append("alasan penutupan kasus")
+        if outcome.kind == OutcomeKind.REFERRAL:
+            if not text(outcome.recipient):
+                problems.append("lembaga tujuan rujukan")
+            if not text(outcome.purpose):
+                problems.append("tujuan rujukan")
+            if self.consent_refused(case) and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
+                problems.append(
+                    "persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA"
+                )
+        if outcome.kind == OutcomeKind.TRANSFER:
+            if outcome.authority in (None, Authority.KOTA):
+                problems.append("kewenangan tujuan pelimpahan (Provinsi atau Pusat)")
+            if not text(outcome.recipient):
+                problems.append("instansi tujuan pelimpahan")
+            if not text(outcome.transfer_basis):
+                problems.append("dasar pelimpahan")
+        return problems
+
+    def _external(self, cls: type[Letter], case: Case, outcome: OutcomeRequest, **specific) -> Letter:
+        return cls(
+            case_id=case.id,
+            nature=outcome.nature,
+            attachment=text(outcome.documents_handed_over) and "1 (satu) berkas" or "-",
+            recipient=text(outcome.recipient),
+            recipient_address=text(outcome.recipient_address) or None,
+            current_condition=text(outcome.current_condition) or None,
+            services_given=text(outcome.services_given) or None,
+            documents_handed_over=text(outcome.documents_handed_over) or None,
+            contact_person=text(outcome.contact_person) or None,
+            copies_to=text(outcome.copies_to) or None,
+            **specific,
+        )
+
+    def referral(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> ReferralLetter:
+        letter = self._external(
+            ReferralLetter, case, outcome, subject="Rujukan Layanan Kedaruratan", purpose=text(outcome.purpose),
+            consent_override_reason=text(outcome.consent_override_reason) or None,
+        )
+        self.fill(letter, signer, letter_date, None)
+        self.session.add(letter)
+        return letter
+
+    def transfer(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> TransferLetter:
+        letter = self._external(
+            TransferLetter, case, outcome, subject="Pelimpahan Kasus", authority=outcome.authority,
+            transfer_basis=text(outcome.transfer_basis),
+        )
+        self.fill(letter, signer, letter_date, None)
+        self.session.add(letter)
+        return letter
+
+    def for_outcome(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> Letter | None:
+        """The letter an outcome of the follow-up instruction issues (referral, transfer), or None."""
+        if outcome.kind == OutcomeKind.REFERRAL:
+            return self.referral(signer, case, outcome, letter_date)
+        if outcome.kind == OutcomeKind.TRANSFER:
+            return self.transfer(signer, case, outcome, letter_date)
+        return None

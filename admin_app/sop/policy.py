@@ -1,0 +1,33 @@
+"""The policies the engine runs under, read from the administrator's settings: how time standards are counted
+(with the holiday overrides) and the risk thresholds."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admin_app.models import HolidayOverride, Setting
+from admin_app.settings import SETTINGS_BY_KEY, DaysPolicy, MinutesPolicy, get_setting
+from admin_app.sop.deadlines import DeadlinePolicy, WorkingCalendar
+from admin_app.sop.risk import RiskThresholds
+
+
+def load_risk_thresholds(session: Session) -> RiskThresholds:
+    high = int(get_setting(session, "risiko.ambang_tinggi"))
+    medium = int(get_setting(session, "risiko.ambang_sedang"))
+    return RiskThresholds(high=high, medium=min(medium, high))
+
+
+def load_deadline_policy(session: Session) -> DeadlinePolicy:
+    values = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("waktu.%"))).all())
+    overrides = dict(session.execute(select(HolidayOverride.date, HolidayOverride.is_holiday)).all())
+
+    def value(key: str) -> str:
+        return values.get(key, SETTINGS_BY_KEY[key].default)
+
+    return DeadlinePolicy(
+        timezone=value("waktu.zona"),
+        minutes=MinutesPolicy(value("waktu.kebijakan_menit")),
+        days=DaysPolicy(value("waktu.kebijakan_hari")),
+        calendar=WorkingCalendar(overrides=overrides),
+    )
