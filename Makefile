@@ -1,7 +1,8 @@
 # Jangkau: the two commands of the README.
 #   make run   set up a virtual environment, build the SQLite database, load reference + demo data, serve :5000
 #   make test  set up the virtual environment with test tools, run `make check`, then the whole test suite
-#   make check security checks: bandit (our code) and pip-audit (known vulnerabilities in installed packages)
+#   make check lint (ruff: pyflakes, import order, complexity), security checks: bandit (our code) and pip-audit
+#              (known vulnerabilities in installed packages)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -38,6 +39,7 @@ test: check
 PIP_AUDIT_LOG := $(VENV)/pip-audit.log
 
 check: $(VENV)/.installed
+	$(BIN)/ruff check admin_app tests bench
 	$(BIN)/bandit -q -r admin_app -c pyproject.toml
 	@echo "pip-audit: known vulnerabilities in the installed packages"
 	@status=0; $(BIN)/pip-audit --strict --skip-editable --progress-spinner off >$(PIP_AUDIT_LOG) 2>&1 || status=$$?; \

@@ -20,6 +20,9 @@ every table's row count against the manifest and walks the audit hash chain.
 Connection settings for pg_dump/pg_restore come from the SQLAlchemy URL and are passed to the child process in
 libpq's environment variables (PGHOST, PGUSER, PGPASSWORD, ...), never on its command line, where any local
 user could read them in the process list.
+
+Length (about 580 lines): one job, backup and restore with their checks for both databases; splitting it would
+separate a backup from the checks that prove it restores.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def build_case(session):
 def letters_by_type(session, case):
     from sqlalchemy import select
 
-    from admin_app.documents.context import DOCUMENT_TYPES
+    from admin_app.documents.registry import DOCUMENT_TYPES
     from admin_app.models import Letter
 
     letters = {}
@@ -95,12 +95,12 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from admin_app import create_app
-    from admin_app.documents.context import DOCUMENT_TYPES, build_context
+    from admin_app.documents.archive import active_template, generate_document
     from admin_app.documents.pdf import convert_to_pdf, soffice_available
+    from admin_app.documents.registry import DOCUMENT_TYPES, build_context
     from admin_app.documents.rendering import render_document
     from admin_app.extensions import db
     from admin_app.seeding.reference import load_reference_data
-    from admin_app.views.documents import active_template, generate_document
 
     tmp = tempfile.TemporaryDirectory(prefix="jangkau-bench-")
     url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"

@@ -22,3 +22,32 @@ def page_messages(response) -> list[str]:
     html = response.get_data(as_text=True)
     blocks = re.findall(r'class="(?:alert alert-danger[^"]*|invalid-feedback[^"]*|help-block[^"]*)"[^>]*>(.*?)</(?:div|span|p)>', html, re.S)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>|&times;", " ", b)).strip() for b in blocks]
+
+
+class _Counted:
+    count = 0
+    statements: list
+
+
+def count_queries(engine):
+    """Count the SQL statements run on `engine` inside the block: `with count_queries(db.engine) as q: ...; q.count`."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def counting():
+        counted = _Counted()
+        counted.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counted.count += 1
+            counted.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting()

@@ -126,3 +126,71 @@ def test_audit_screens(client, builder, team, make_user):
     login(other, "rina2")
     assert other.get("/admin/audit/").status_code == 403
     assert other.get(f"/admin/audit/kasus/{case.id}").status_code == 403
+
+
+# Text columns whose values the trail may record (declared `info=AUDITED` on the column). Reviewed: none holds
+# a victim's identity or story; adding a column here means it was read and judged harmless.
+REVIEWED_TEXT_VALUES = {
+    "reference_values": {"list_code", "code", "label", "description"},
+    "regions": {"code", "name", "level"},
+    "risk_indicators": {"code", "label", "description"},
+    "letter_types": {"code", "name", "classification", "number_pattern"},
+    "holiday_overrides": {"description"},
+    "settings": {"key", "value", "description"},
+    "roles": {"code", "name", "description"},
+    "users": {"username", "full_name", "nip", "rank", "position"},
+    "cases": {"case_number", "status", "urgency"},
+    "case_transitions": {"action"},
+    "victims": {"sex", "nationality"},
+    "reporters": {"sex", "nationality"},
+    "perpetrators": {"sex", "nationality"},
+    "letters": {"kind", "number", "status", "signer_name", "signer_nip", "signer_rank", "signer_position",
+                "signer_capacity", "nature", "attachment", "subject", "recipient", "authority"},
+    "assignment_members": {"name", "nip", "rank", "position"},
+    "instruction_outcomes": {"kind"},
+    "outreach_logs": {"status"},
+    "complaints": {"status"},
+    "biopsychosocial_assessments": {"status"},
+    "intervention_plans": {"status"},
+    "case_identifications": {"status", "case_kind", "authority"},
+    "risk_assessments": {"status", "computed_level", "final_level"},
+    "informed_consents": {"status", "purpose", "decision"},
+    "intervention_plan_items": {"status"},
+    "document_template_versions": {"doc_type", "filename", "sha256"},
+    "generated_documents": {"doc_type", "data_sha256", "file_sha256", "filename", "mime_type"},
+}
+
+
+def test_no_text_column_reaches_the_trail_verbatim_unless_reviewed():
+    """Every text column of every model: its value enters an update entry only if it is on the reviewed list;
+    a new free-text field is recorded by its name only."""
+    from sqlalchemy import String, Text
+
+    from admin_app.models import Base
+    from admin_app.security.audit import REDACTED, describe_changes
+
+    checked = 0
+    for mapper in Base.registry.mappers:
+        table = mapper.local_table.name
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            if column.table is not mapper.local_table or not isinstance(column.type, (String, Text)):
+                continue
+            secret = f"RAHASIA-{table}-{attr.key}"
+            described = describe_changes(mapper.class_, {attr.key: ("lama", secret)})
+            verbatim = secret in str(described)
+            reviewed = attr.key in REVIEWED_TEXT_VALUES.get(table, set())
+            assert verbatim == reviewed, f"{table}.{attr.key}: {'written verbatim' if verbatim else 'redacted'}"
+            if not verbatim:
+                assert described[attr.key] == REDACTED
+            checked += 1
+    assert checked > 100
+
+
+def test_free_text_once_leaked_is_now_redacted():
+    from admin_app.models import CaseIdentification, CaseTransition, RiskAnswer, Victim
+    from admin_app.security.audit import REDACTED, describe_changes
+
+    for model, field in ((CaseIdentification, "disability_needs"), (RiskAnswer, "note"), (CaseTransition, "note"),
+                         (Victim, "disability_notes"), (Victim, "birth_date"), (Victim, "is_pregnant")):
+        assert describe_changes(model, {field: (None, "Tuli; butuh juru bahasa isyarat")}) == {field: REDACTED}

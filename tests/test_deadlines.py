@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from admin_app.sop.deadlines import DaysPolicy, DeadlinePolicy, MinutesPolicy, WorkingCalendar, format_duration
-from admin_app.sop.steps import STEPS, TimeStandard, TimeUnit, step, total_service_time
+from admin_app.sop.steps import TimeStandard, TimeUnit
 
 WIB = ZoneInfo("Asia/Jakarta")
 TWO_DAYS = TimeStandard(2, TimeUnit.WORKING_DAYS)
@@ -19,15 +19,6 @@ def wib(*args):
 
 def due(start, standard=TWO_DAYS, **policy):
     return DeadlinePolicy(**policy).due_at(start, standard).astimezone(WIB)
-
-
-def test_the_sop_table_is_the_sop():
-    assert [s.number for s in STEPS] == [1, 2, 3, 4, 5, 6]
-    assert [s.role for s in STEPS] == ["petugas", "kepala", "petugas", "administrasi", "petugas", "kepala"]
-    assert [s.time_standard.label for s in STEPS] == ["10 menit", "20 menit", "2 hari kerja", "20 menit", "10 menit", "30 menit"]
-    assert len(step(3).outputs) == 6
-    # "Total service time: 2 days 1 hour 30 minutes."
-    assert total_service_time() == dt.timedelta(days=2, hours=1, minutes=30)
 
 
 def test_minutes_run_on_the_wall_clock_also_at_night_and_on_sunday():

@@ -19,8 +19,9 @@ from docx.oxml.ns import qn
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from admin_app.documents import archive as archive_service
 from admin_app.documents import pdf
-from admin_app.documents.context import DOCUMENT_TYPES
+from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.rendering import MAX_FILE_BYTES, default_template
 from admin_app.extensions import db, write_intent
 from admin_app.models import (
@@ -440,7 +441,7 @@ def test_exactly_one_version_stays_active_whatever_is_activated(client, login_as
 def test_every_document_type_has_a_place_on_the_case_page():
     """A letter is offered per issued letter, a form once its records exist: a new type needs one or the other."""
     for code, doc in DOCUMENT_TYPES.items():
-        assert doc.is_letter or code in document_views.FORM_RECORDS, code
+        assert doc.is_letter or code in archive_service.FORM_RECORDS, code
 
 
 def test_generating_again_adds_a_version_and_never_changes_the_first(client, at_step3, team):
@@ -459,7 +460,7 @@ def test_generating_again_adds_a_version_and_never_changes_the_first(client, at_
 
     response = client.get(f"/admin/dokumen/{first.id}/unduh.docx")
     assert response.status_code == 200 and response.get_data() == first_bytes
-    assert response.mimetype == document_views.DOCX_MIME
+    assert response.mimetype == archive_service.DOCX_MIME
     assert_download_headers(response, "docx")
     html = case_page(client, at_step3)
     assert f"/admin/dokumen/{first.id}/unduh.docx" in html and f"/admin/dokumen/{second.id}/unduh.docx" in html
@@ -623,7 +624,7 @@ def test_concurrent_generation_gives_each_version_once(app, at_step3, team):
             barrier.wait()
             for _ in range(per_worker):
                 with Session(engine) as session, session.begin():
-                    document_views.generate_document(
+                    archive_service.generate_document(
                         session, case=session.get(Case, case_id), doc_type="surat_tugas",
                         letter=session.get(Letter, letter_id), user=session.get(User, user_id))
         except BaseException as exc:  # noqa: BLE001 - reported below

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from admin_app.documents import pdf
-from admin_app.documents.context import sample_context
 from admin_app.documents.rendering import default_template, render_document
+from admin_app.documents.samples import sample_context
 from tests.conftest import missing_service
 
 
@@ -62,10 +62,9 @@ def test_hanging_conversion_is_killed_at_the_time_limit(tmp_path, monkeypatch):
     pid_file = tmp_path / "child.pid"
     # A launcher that starts a child (as soffice starts soffice.bin) and then hangs.
     _fake_soffice(tmp_path, monkeypatch, f"sleep 60 & echo $! > {pid_file}; wait")
-    started = time.monotonic()
+    # Killed at the limit: the launcher would otherwise end after 60 s with "no PDF", a different message.
     with pytest.raises(pdf.PdfConversionError, match="batas waktu 1 detik"):
         pdf.convert_to_pdf(b"x", timeout=1)
-    assert time.monotonic() - started < 10
     status = Path(f"/proc/{int(pid_file.read_text())}/status")
     for _ in range(50):  # the whole process group was killed, the child too (gone, or a zombie awaiting init)
         try:

@@ -14,16 +14,9 @@ import sqlalchemy as sa
 from docx import Document
 from docx.oxml.ns import qn
 
-from admin_app.documents.context import (
-    DOCUMENT_TYPES,
-    _redact,
-    _signer,
-    build_context,
-    flatten_names,
-    format_nip,
-    sample_context,
-    tanggal_indonesia,
-)
+from admin_app.documents.formatting import format_nip, initials_only, tanggal_indonesia
+from admin_app.documents.parts import signer_fields
+from admin_app.documents.registry import DOCUMENT_TYPES, build_context, flatten_names
 from admin_app.documents.rendering import (
     DEFAULT_TEMPLATE_DIR,
     _check_primitive,
@@ -33,6 +26,7 @@ from admin_app.documents.rendering import (
     render_document,
     validate_template,
 )
+from admin_app.documents.samples import sample_context
 from admin_app.extensions import db
 from admin_app.models import (
     AssignmentLetter,
@@ -102,16 +96,16 @@ def test_nip_is_printed_in_its_four_groups():
 
 
 def test_delegated_signature_follows_tata_naskah_dinas():
-    an = _signer("Yuliana Putri, A.Md.", "199107182019032009", "Pengatur (II/c)", "Kasubag TU UPTD PPA", "a.n.")
+    an = signer_fields("Yuliana Putri, A.Md.", "199107182019032009", "Pengatur (II/c)", "Kasubag TU UPTD PPA", "a.n.")
     assert (an["ttd_jabatan"], an["ttd_jabatan_2"]) == ("a.n. Kepala UPTD PPA Kota Tangerang", "Kasubag TU UPTD PPA,")
-    plt = _signer("X", None, None, "Sekretaris Dinas", "Plt")
+    plt = signer_fields("X", None, None, "Sekretaris Dinas", "Plt")
     assert (plt["ttd_kapasitas"], plt["ttd_jabatan"], plt["ttd_nip"]) == ("Plt.", "Plt. Kepala UPTD PPA Kota Tangerang,", "-")
 
 
 def test_victim_names_in_free_text_become_initials():
     victim = Victim(full_name="Rahma Aulia", alias="Rara")
     text = "RAHMA AULIA dipanggil Rara; ibu Rahma melapor. Aulia-nya? Rahmat tidak terkait."
-    assert _redact(text, [victim]) == "R.A. dipanggil R.A.; ibu R.A. melapor. R.A.-nya? Rahmat tidak terkait."
+    assert initials_only(text, [victim]) == "R.A. dipanggil R.A.; ibu R.A. melapor. R.A.-nya? Rahmat tidak terkait."
 
 
 def test_data_hash_is_canonical():

@@ -10,7 +10,6 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from admin_app.documents.context import sample_context
 from admin_app.documents.rendering import (
     MAX_FILE_BYTES,
     TemplateRejected,
@@ -18,6 +17,7 @@ from admin_app.documents.rendering import (
     render_document,
     validate_template,
 )
+from admin_app.documents.samples import sample_context
 
 
 def docx_text(data: bytes) -> str:

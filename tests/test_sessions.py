@@ -1,46 +1,58 @@
 """Sessions that really end: logout and deactivation end every copy (see test_login), idle and absolute limits
 on the server, a sysadmin can end anyone's sessions, cookies HttpOnly and SameSite=Lax (Secure in production)."""
 
-import time
+import pytest
 
 from tests.helpers import csrf_token, login
 
+START = 1_800_000_000.0  # seconds since the epoch, on the injected clock
 
-def test_idle_timeout_ends_the_session(app, client, make_user):
+
+@pytest.fixture
+def wall(app):
+    """The session clock, injected (app.config["CLOCK"]) and moved by the test: `wall.now += 60`."""
+
+    class Wall:
+        now = START
+
+    app.config["CLOCK"] = lambda: Wall.now
+    return Wall
+
+
+def test_idle_timeout_ends_the_session(app, client, make_user, wall):
     make_user("rina", "petugas")
     login(client, "rina")
     assert client.get("/admin/").status_code == 200
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - 31 * 60
+    wall.now += 31 * 60
     response = client.get("/admin/")
     assert response.status_code == 302 and "/login" in response.location
     assert client.get("/admin/").status_code == 302
 
 
-def test_activity_keeps_the_session_alive(app, client, make_user):
+def test_activity_keeps_the_session_alive(app, client, make_user, wall):
     make_user("rina", "petugas")
     login(client, "rina")
+    for _ in range(3):  # 87 minutes in all, never 30 idle
+        wall.now += 29 * 60
+        assert client.get("/admin/").status_code == 200
     with client.session_transaction() as session:
-        session["seen_at"] = time.time() - 29 * 60
-    assert client.get("/admin/").status_code == 200
-    with client.session_transaction() as session:
-        assert time.time() - session["seen_at"] < 5
+        assert session["seen_at"] == wall.now and session["login_at"] == START
 
 
-def test_absolute_limit_ends_even_an_active_session(app, client, make_user):
+def test_absolute_limit_ends_even_an_active_session(app, client, make_user, wall):
     make_user("rina", "petugas")
     login(client, "rina")
-    with client.session_transaction() as session:
-        session["login_at"] = time.time() - 12 * 3600 - 60
+    for _ in range(25):  # active every 29 minutes for 12 hours and a bit
+        wall.now += 29 * 60
+        client.get("/admin/")
     assert client.get("/admin/").status_code == 302
 
 
-def test_limits_are_settings(app, client, make_user):
+def test_limits_are_settings(app, client, make_user, wall):
     app.config["SESSION_IDLE_MINUTES"] = 5
     make_user("rina", "petugas")
     login(client, "rina")
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - 6 * 60
+    wall.now += 6 * 60
     assert client.get("/admin/").status_code == 302
 
 

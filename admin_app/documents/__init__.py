@@ -1,1 +1,1 @@
-"""Official documents: letter numbering, template registry, sandboxed rendering, PDF conversion."""
+"""Official documents: what each document prints (shapes over a loaded case file), the registry of types, sandboxed rendering of staff templates, the archive, PDF copies. Plain Python: no Flask imports here."""

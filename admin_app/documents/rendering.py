@@ -24,7 +24,8 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from admin_app.documents.context import DOCUMENT_TYPES, provided_names, sample_context
+from admin_app.documents.registry import DOCUMENT_TYPES
+from admin_app.documents.samples import provided_names, sample_context
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a letter template with a logo is well under 1 MiB
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024

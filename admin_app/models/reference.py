@@ -127,7 +127,7 @@ class LetterType(VersionedMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True, info=AUDITED)  # surat_tugas, surat_rujukan, surat_pelimpahan
     name: Mapped[str] = mapped_column(String(150), info=AUDITED)
-    classification: Mapped[str] = mapped_column(String(40))  # archive classification code (Permendagri 83/2022, info=AUDITED)
+    classification: Mapped[str] = mapped_column(String(40), info=AUDITED)  # archive classification code (Permendagri 83/2022)
     number_pattern: Mapped[str] = mapped_column(String(150), info=AUDITED)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", info=AUDITED)
 

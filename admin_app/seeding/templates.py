@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin_app.documents.context import DOCUMENT_TYPES
+from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.rendering import default_template, file_sha256
 from admin_app.models import DocumentTemplateVersion
 

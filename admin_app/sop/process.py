@@ -6,6 +6,9 @@ exist and are complete (`sop.requirements`). A refused transition raises `Proces
 Bahasa Indonesia naming what is missing, and changes nothing (the caller rolls back). Every transition is logged
 with who, when and the note. What each step is, who owns it, what it needs and how long it may take is read from
 the step table (`sop.steps`); the handlers below are registered by action code, one per action of the table.
+
+Length (about 530 lines): one handler per action of the step table and the step clock they share; guards
+(`sop.guards`), required inputs (`sop.requirements`) and letters (`sop.letters`) live in their own modules.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ messages, never raised: DOMAIN.md says such a mismatch must not block saving.
 Inputs may be str, int (for the digit fields), an enum whose `.value` is the code (models' `Sex`, `CaseKind`) or
 None. For text input the only exception ever raised is `FieldInvalid`; passing a non-date where a date is
 expected is a programming error and raises TypeError.
+
+Length (about 500 lines): one cleaner per kind of field, each with its Indonesian messages.
 """
 
 from __future__ import annotations

@@ -11,13 +11,15 @@ Decisions (see also tests/test_login_hardening.py):
   the next successful login how many failed attempts there were, every lockout is audited ("locked"), and the
   sysadmin can lift it (Pengguna > Buka kunci akun).
 - With two-factor login the password step does not log in: the session is authenticated only after the code.
+
+Length (about 550 lines): one job, the account pages and their one login flow (password, lockout, 2FA, recovery
+codes); the rules are interleaved and read best in one place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -35,7 +37,7 @@ from admin_app.models.users import RecoveryCode
 from admin_app.security import totp
 from admin_app.security.passwords import MAX_LENGTH, hash_password, needs_rehash, password_problem, verify_password
 from admin_app.views.auditing import audit
-from admin_app.views.base import form_translations
+from admin_app.views.base import form_translations, seconds_now
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +203,7 @@ def _register_failure(user: User, reason: str, *, action: str = "login_failed") 
 def _start_session(user: User) -> None:
     session.clear()  # a new session at login (and after a password change): nothing carried over from before
     login_user(user)
-    session["login_at"] = session["seen_at"] = time.time()
+    session["login_at"] = session["seen_at"] = seconds_now()
 
 
 def _complete_login(user: User, next_url: str | None, *, factor: str | None = None):
@@ -282,7 +284,7 @@ def login():
             session.pop(_PENDING, None)
         return redirect(url_for("auth.login"))
     if pending is not None:
-        if time.time() - pending.get("at", 0) <= current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
+        if seconds_now() - pending.get("at", 0) <= current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
             return _second_step(pending)
         session.pop(_PENDING, None)
         flash(PENDING_EXPIRED, "info")
@@ -318,7 +320,7 @@ def _first_step():
             if user.two_factor_enabled:
                 session.clear()
                 session[_PENDING] = {"uid": user.id, "ver": user.session_version, "username": user.username,
-                                     "at": time.time(), "next": form.next.data or ""}
+                                     "at": seconds_now(), "next": form.next.data or ""}
                 return redirect(url_for("auth.login"))
             return _complete_login(user, form.next.data)
         error = LOGIN_FAILED

@@ -62,6 +62,13 @@ class DomainError(Exception):
     """A refusal with a message meant for the user (Bahasa Indonesia). Raised by services, shown as is."""
 
 
+def seconds_now() -> float:
+    """The wall clock of session limits, in seconds: `time.time`, or the clock a test injects as `app.config["CLOCK"]`."""
+    import time
+
+    return current_app.config.get("CLOCK", time.time)()
+
+
 def user_can(*roles: str) -> bool:
     return bool(current_user.is_authenticated and current_user.has_role(*roles))
 

@@ -34,7 +34,17 @@ from admin_app.security.audit import describe_changes
 from admin_app.sop.access import can_view_case, sees_full_case_file
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.errors import ProcessError
-from admin_app.sop.steps import ACTIONS, FIELD_DOCUMENTS, FIRST_STEP, FOLLOW_UP_REQUEST, STEPS, Return, StepAction, step, step_editing
+from admin_app.sop.steps import (
+    ACTIONS,
+    FIELD_DOCUMENTS,
+    FIRST_STEP,
+    FOLLOW_UP_REQUEST,
+    STEPS,
+    Return,
+    StepAction,
+    step,
+    step_editing,
+)
 from admin_app.views.auditing import audit
 from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone
 from admin_app.views.case_filters import (

@@ -7,8 +7,7 @@ case picker in any form. Who may fill it is checked below the screen by the proc
 
 from __future__ import annotations
 
-from flask import abort, flash, has_app_context, redirect, request, url_for
-from flask_admin import expose
+from flask import abort, flash, has_app_context, request
 from flask_admin.form import rules
 from flask_admin.helpers import get_form_data
 from flask_login import current_user
@@ -23,13 +22,11 @@ from admin_app.models import (
     AmpkCategory,
     Authority,
     BiopsychosocialAssessment,
-    Case,
     CaseIdentification,
     CaseKind,
     Complaint,
     ConsentDecision,
     ConsentPurpose,
-    DocumentStatus,
     IncidentPlace,
     InformedConsent,
     InterventionPlan,
@@ -40,186 +37,26 @@ from admin_app.models import (
     RiskAssessment,
     RiskIndicator,
     RiskLevel,
-    Role,
-    RoleCode,
     ServiceType,
-    User,
     VerificationSource,
-    Victim,
     ViolenceType,
     utcnow,
 )
 from admin_app.sop import completeness
-from admin_app.sop.access import FULL_CASE_FILE_ROLES
-from admin_app.sop.errors import ProcessError
-from admin_app.sop.steps import OUTREACH_LOG, step_editing
 from admin_app.sop.policy import load_risk_thresholds
 from admin_app.sop.risk import IndicatorAnswer, computed_level, level_change_problem, risk_score
-from admin_app.sop.validation import FieldInvalid, check_case_kind, check_not_future, is_child
-from admin_app.views.base import CaseScopedView, LocalDateTimeField, OfficerFormsMixin, case_process, unit_zone
-
-CATEGORY = "Dokumen Lapangan"
-# The narrative documents are for the team and the head; administration records Simfoni from the complaint,
-# the identification, the risk level and the people (need to know).
-CASE_FILE_ROLES = FULL_CASE_FILE_ROLES
-_FIELD_WORK = step_editing(OUTREACH_LOG.code)
-MARK_COMPLETE = f"Tandai lengkap (siap diperiksa untuk menyelesaikan langkah {_FIELD_WORK.number})"
-PLAN_ITEM_STATUS_LABELS = {
-    PlanItemStatus.PLANNED: "Direncanakan",
-    PlanItemStatus.IN_PROGRESS: "Berjalan",
-    PlanItemStatus.DONE: "Selesai",
-    PlanItemStatus.CANCELLED: "Batal",
-}
-
-
-def _active(model):
-    return lambda: db.session.execute(select(model).where(model.active.is_(True)).order_by(model.sort_order)).scalars().all()
-
-
-def _officers():
-    return db.session.execute(
-        select(User).join(User.roles).where(Role.code == RoleCode.PETUGAS.value, User.is_active_account.is_(True)).order_by(User.full_name)
-    ).scalars().all()
-
-
-def _today():
-    return utcnow().astimezone(unit_zone()).date()
-
-
-class FieldDocumentView(OfficerFormsMixin, CaseScopedView):
-    """Base of the seven field-document screens."""
-
-    doc_code = ""
-    per_victim = False
-    can_delete = False
-    create_template = "admin/document_form.html"
-    edit_template = "admin/document_form.html"
-    details_template = "admin/document_print.html"
-    column_list = ("case", "status", "updated_at")
-    column_labels = {"case": "Kasus", "status": "Status", "updated_at": "Diubah", "victim": "Korban"}
-    form_excluded_columns = ("case", "status", "completed_at", "filled_by", "created_at", "updated_at", "version", "victim")
-    form_extra_fields = {"mark_complete": BooleanField(MARK_COMPLETE)}
-
-    # -- which case (and victim) a new document belongs to: from the URL (CaseScopedView.case_from_args)
-    def _victim_from_args(self, case: Case) -> Victim:
-        try:
-            victim_id = int(request.args.get("victim_id", ""))
-        except ValueError:
-            abort(404)
-        victim = next((v for v in case.victims if v.id == victim_id), None)
-        if victim is None:
-            abort(404)
-        return victim
-
-    def _existing(self, case: Case, victim: Victim | None):
-        stmt = select(self.model).where(self.model.case_id == case.id)
-        if victim is not None:
-            stmt = stmt.where(self.model.victim_id == victim.id)
-        stmt = self._existing_filter(stmt)
-        return db.session.execute(stmt).scalar_one_or_none()
-
-    def _existing_filter(self, stmt):
-        return stmt
-
-    @expose("/new/", methods=("GET", "POST"))
-    def create_view(self):
-        case = self.case_from_args()
-        victim = self._victim_from_args(case) if self.per_victim else None
-        existing = self._existing(case, victim)
-        if existing is not None:  # one document per case (or victim): open it instead of making a second
-            return redirect(self.get_url(".edit_view", id=existing.id, url=self._case_url(case)))
-        try:
-            self._ensure_editable(case)
-        except ProcessError as exc:
-            flash(str(exc), "error")
-            return redirect(self._case_url(case))
-        return super().create_view()
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):
-        model = self.get_one(request.args.get("id", ""))
-        if model is not None and request.method == "POST":
-            try:
-                self._ensure_editable(model.case)
-            except ProcessError as exc:
-                flash(str(exc), "error")
-                return redirect(self._case_url(model.case))
-        return super().edit_view()
-
-    def _ensure_editable(self, case: Case) -> None:
-        case_process().ensure_document_editable(current_user._get_current_object(), case, self.doc_code)
-
-    def _case_url(self, case: Case) -> str:
-        return url_for("cases.details_view", id=case.id)
-
-    def get_save_return_url(self, model, is_created=False):
-        return self._case_url(model.case)
-
-    def render(self, template, **kwargs):
-        model = kwargs.get("model")
-        case = model.case if model is not None else (self.case_from_args() if request.args.get("case_id") else None)
-        kwargs.setdefault("doc_title", self.name)
-        kwargs.setdefault("doc_case", case)
-        kwargs.setdefault("case_url", self._case_url(case) if case else None)
-        victim = getattr(model, "victim", None) if model is not None else None
-        if victim is None and self.per_victim and case is not None and request.args.get("victim_id"):
-            victim = self._victim_from_args(case)
-        kwargs.setdefault("doc_victim", victim)
-        return super().render(template, **kwargs)
-
-    def on_form_prefill(self, form, id):
-        model = self.get_one(id)
-        if model is not None and hasattr(form, "mark_complete"):
-            form.mark_complete.data = model.status == DocumentStatus.COMPLETE
-
-    # -- saving: ownership, engine check, validation, completeness
-    def on_model_change(self, form, model, is_created):
-        # Flask-Admin has already added the new row to the session: no flush before its case is set.
-        with db.session.no_autoflush:
-            self._apply_model_change(form, model, is_created)
-
-    def _apply_model_change(self, form, model, is_created):
-        if is_created:
-            case = self.case_from_args()
-            model.case_id = case.id
-            model.case = case
-            if self.per_victim:
-                victim = self._victim_from_args(case)
-                model.victim_id = victim.id
-                model.victim = victim
-        case = model.case
-        try:
-            self._ensure_editable(case)
-        except ProcessError as exc:
-            raise ValidationError(str(exc)) from None
-        model.filled_by_id = current_user.id
-        self.validate_document(form, model)
-        if form.mark_complete.data:
-            missing = self.missing(model)
-            if missing:
-                raise ValidationError("Belum dapat ditandai lengkap. Yang belum ada: " + "; ".join(missing) + ".")
-            model.status = DocumentStatus.COMPLETE
-            model.completed_at = utcnow()
-        else:
-            model.status = DocumentStatus.DRAFT
-            model.completed_at = None
-
-    def validate_document(self, form, model) -> None:
-        """Rules every save must meet, draft or not (clear message per field)."""
-
-    def missing(self, model) -> list[str]:
-        raise NotImplementedError
-
-
-def _not_future(label):
-    def check(form, field):
-        if field.data is not None:
-            try:
-                check_not_future(field.data, _today(), label)
-            except FieldInvalid as exc:
-                raise ValidationError(str(exc)) from None
-
-    return check
+from admin_app.sop.validation import FieldInvalid, check_case_kind, is_child
+from admin_app.views.base import LocalDateTimeField, case_process
+from admin_app.views.field_document_base import (
+    CASE_FILE_ROLES,
+    CATEGORY,
+    FIELD_WORK_STEP,
+    PLAN_ITEM_STATUS_LABELS,
+    FieldDocumentView,
+    active_choices,
+    not_future,
+    officer_choices,
+)
 
 
 class OutreachLogView(FieldDocumentView):
@@ -230,7 +67,7 @@ class OutreachLogView(FieldDocumentView):
         "team_present", "companions", "rescue_actions", "safety_actions", "initial_support", "mark_complete",
     )
     form_overrides = {"departed_at": LocalDateTimeField, "arrived_at": LocalDateTimeField, "returned_at": LocalDateTimeField}
-    form_args = {"verification_sources": {"query_factory": _active(VerificationSource)}}
+    form_args = {"verification_sources": {"query_factory": active_choices(VerificationSource)}}
     column_labels = dict(
         FieldDocumentView.column_labels,
         verification_sources="Verifikasi data melalui",
@@ -247,7 +84,7 @@ class OutreachLogView(FieldDocumentView):
     )
     column_descriptions = {
         "verification_notes": "Dengan siapa data korban dicocokkan (DP3AP2KB, kelurahan, RT/RW, kepolisian) dan hasilnya.",
-        "departed_at": f"Waktu-waktu ini menjadi bukti mutu baku {_FIELD_WORK.time_standard.label}.",
+        "departed_at": f"Waktu-waktu ini menjadi bukti mutu baku {FIELD_WORK_STEP.time_standard.label}.",
         "rescue_actions": "Tulis \"tidak diperlukan\" bila korban sudah aman.",
     }
     form_rules = [
@@ -288,7 +125,7 @@ class ComplaintView(FieldDocumentView):
         how="Bagaimana terjadi",
         expectations="Harapan korban/pelapor",
     )
-    form_args = {"complaint_date": {"validators": [_not_future("Tanggal pengaduan")]}}
+    form_args = {"complaint_date": {"validators": [not_future("Tanggal pengaduan")]}}
     form_rules = [
         rules.Macro("document_macros.people", section="pelapor"),
         rules.FieldSet(("complaint_date",), "Pengaduan"),
@@ -324,7 +161,7 @@ class ComplaintView(FieldDocumentView):
 
     def _choices(self, form):
         def active(model):
-            return [(r.id, r.label) for r in _active(model)()]
+            return [(r.id, r.label) for r in active_choices(model)()]
 
         form.incident_place.choices = [(0, "- pilih -")] + active(IncidentPlace)
         form.violence_types.choices = active(ViolenceType)
@@ -360,9 +197,9 @@ class ComplaintView(FieldDocumentView):
         case = model.case
         case.incident_place_id = form.incident_place.data or None
         wanted_types = set(form.violence_types.data or [])
-        case.violence_types = [v for v in _active(ViolenceType)() if v.id in wanted_types]
+        case.violence_types = [v for v in active_choices(ViolenceType)() if v.id in wanted_types]
         wanted_services = set(form.services_needed.data or [])
-        case.services_needed = [s for s in _active(ServiceType)() if s.id in wanted_services]
+        case.services_needed = [s for s in active_choices(ServiceType)() if s.id in wanted_services]
         if model.complaint_date and model.complaint_date < (case.incident_date or model.complaint_date):
             raise ValidationError("Tanggal pengaduan tidak boleh sebelum tanggal kejadian.")
 
@@ -386,7 +223,7 @@ class CaseIdentificationView(FieldDocumentView):
             "choices": [("", "- pilih -")] + [(a.value, AUTHORITY_LABELS[a]) for a in Authority],
             "coerce": lambda v: Authority(v) if v else None,
         },
-        "ampk_category": {"query_factory": _active(AmpkCategory), "blank_text": "- bukan AMPK -"},
+        "ampk_category": {"query_factory": active_choices(AmpkCategory), "blank_text": "- bukan AMPK -"},
     }
     column_labels = dict(
         FieldDocumentView.column_labels,
@@ -543,7 +380,7 @@ class InformedConsentView(FieldDocumentView):
             "choices": [("", "- pilih -"), (ConsentDecision.GIVEN.value, "Setuju"), (ConsentDecision.REFUSED.value, "Menolak")],
             "coerce": lambda v: ConsentDecision(v) if v else None,
         },
-        "consent_date": {"validators": [_not_future("Tanggal persetujuan")]},
+        "consent_date": {"validators": [not_future("Tanggal persetujuan")]},
     }
     column_labels = dict(
         FieldDocumentView.column_labels,
@@ -603,7 +440,7 @@ class BiopsychosocialView(FieldDocumentView):
     allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     doc_code = "biopsychosocial"
     form_columns = ("assessed_on", "physical", "psychological", "social", "economic", "legal", "summary", "mark_complete")
-    form_args = {"assessed_on": {"validators": [_not_future("Tanggal asesmen")]}}
+    form_args = {"assessed_on": {"validators": [not_future("Tanggal asesmen")]}}
     column_labels = dict(
         FieldDocumentView.column_labels,
         assessed_on="Tanggal asesmen",
@@ -640,8 +477,8 @@ class InterventionPlanView(FieldDocumentView):
                 },
                 "form_overrides": {"status": SelectField},
                 "form_args": {
-                    "service_type": {"query_factory": _active(ServiceType)},
-                    "responsible": {"query_factory": _officers, "blank_text": "- pilih petugas -"},
+                    "service_type": {"query_factory": active_choices(ServiceType)},
+                    "responsible": {"query_factory": officer_choices, "blank_text": "- pilih petugas -"},
                     "status": {
                         "choices": [(s.value, PLAN_ITEM_STATUS_LABELS[s]) for s in PlanItemStatus],
                         "coerce": lambda v: PlanItemStatus(v) if v else PlanItemStatus.PLANNED,

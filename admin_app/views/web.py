@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from pathlib import Path
 
 from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
@@ -17,6 +16,7 @@ from admin_app.extensions import db, write_intent
 from admin_app.models import User
 from admin_app.security.headers import apply_security_headers
 from admin_app.views.auditing import audit, flush_request_audit
+from admin_app.views.base import seconds_now
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
 def _enforce_session_limits(app: Flask):
     """Idle and absolute session time limits, checked on the server at every request."""
-    now = time.time()
+    now = seconds_now()
     login_at = session.get("login_at", 0)
     seen_at = session.get("seen_at", 0)
     idle = app.config["SESSION_IDLE_MINUTES"] * 60
