@@ -22,9 +22,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     crypto.configure(
         crypto.Keyring.from_settings(
-            app.config["JANGKAU_DATA_KEYS"], app.config["JANGKAU_DATA_KEY_ID"] or "", app.config["JANGKAU_HMAC_KEY"]
+            app.config["JANGKAU_DATA_KEYS"], app.config["JANGKAU_DATA_KEY_ID"] or "", app.config["JANGKAU_HMAC_KEY"],
+            app.config["JANGKAU_AUDIT_KEY"],
         )
     )
+    from admin_app.security.audit_seal import configure_anchors
+
+    configure_anchors(app.config["AUDIT_ANCHOR"], app.config["AUDIT_ANCHOR_EVERY"])
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -1,4 +1,4 @@
-"""`flask --app admin_app ...` commands: seed, create-user."""
+"""`flask --app admin_app ...` commands: seed, create-user, keys, audit (verify, anchor), backup, restore."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from admin_app.extensions import db, write_intent
 from admin_app.models import Role, RoleCode, User
 from admin_app.models.encryption import generate_key
-from admin_app.security.audit import verify_chain
+from admin_app.security.audit_seal import SYSLOG, anchor_head, read_anchors, verify_chain
 from admin_app.security.passwords import hash_password, password_problem
 from admin_app.security.rotation import rotate
 from admin_app.seeding.reference import load_reference_data
@@ -54,14 +54,37 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-def audit_verify_command() -> None:
-    """Periksa rantai hash log audit: entri yang diubah atau dihapus akan terlihat."""
-    checked, problems = verify_chain(db.session)
+@click.option("--anchors", "anchors_path", type=click.Path(dir_okay=False),
+              help="Berkas jangkar (salinan yang disimpan di luar server). Bawaan: JANGKAU_AUDIT_ANCHOR.")
+def audit_verify_command(anchors_path: str | None) -> None:
+    """Periksa segel log audit: entri yang diubah, dihapus, disisipkan, atau ujung log yang dipotong."""
+    path = anchors_path or current_app.config.get("AUDIT_ANCHOR")
+    anchors = []
+    if path and path != SYSLOG:
+        try:
+            anchors = read_anchors(open(path, encoding="utf-8"))
+        except FileNotFoundError:
+            click.echo(f"Berkas jangkar {path} tidak ada: pemotongan ujung log tidak dapat diperiksa.", err=True)
+    checked, problems = verify_chain(db.session, anchors)
     for problem in problems:
         click.echo(f"Entri #{problem.event_id}: {problem.problem}", err=True)
     if problems:
         raise click.ClickException(f"Log audit TIDAK UTUH: {len(problems)} masalah pada {checked} entri.")
-    click.echo(f"Log audit utuh: {checked} entri diperiksa.")
+    last = max((a.id for a in anchors if a.valid), default=None)
+    checked_against = f", cocok dengan {len(anchors)} jangkar (terakhir #{last})" if anchors else ""
+    click.echo(f"Log audit utuh: {checked} entri diperiksa{checked_against}.")
+
+
+@audit_group.command("anchor")
+def audit_anchor_command() -> None:
+    """Catat ujung rantai log audit (nomor dan segel entri terakhir) di luar basis data (JANGKAU_AUDIT_ANCHOR)."""
+    if not current_app.config.get("AUDIT_ANCHOR"):
+        raise click.ClickException("JANGKAU_AUDIT_ANCHOR belum diatur (jalur berkas atau 'syslog').")
+    anchor = anchor_head(db.session)
+    if anchor is None:
+        click.echo("Log audit masih kosong: tidak ada yang dijangkarkan.")
+        return
+    click.echo(f"Jangkar dicatat: entri #{anchor['id']} ({current_app.config['AUDIT_ANCHOR']}).")
 
 
 @click.command("seed")

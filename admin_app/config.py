@@ -19,7 +19,9 @@ ENVIRONMENTS = ("development", "testing", "production")
 
 
 # One set of keys per test process: every app the test suite builds can read what another wrote.
-_TEST_KEYS = {"JANGKAU_DATA_KEYS": f"t1:{generate_key()}", "JANGKAU_DATA_KEY_ID": "t1", "JANGKAU_HMAC_KEY": generate_key()}
+_TEST_KEYS = {"JANGKAU_DATA_KEYS": f"t1:{generate_key()}", "JANGKAU_DATA_KEY_ID": "t1", "JANGKAU_HMAC_KEY": generate_key(),
+              "JANGKAU_AUDIT_KEY": generate_key()}
+KEY_NAMES = ("JANGKAU_DATA_KEYS", "JANGKAU_DATA_KEY_ID", "JANGKAU_HMAC_KEY", "JANGKAU_AUDIT_KEY")
 
 
 class ConfigError(RuntimeError):
@@ -78,16 +80,17 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
                 "(isi variabel lingkungan SECRET_KEY dengan string acak panjang)."
             )
 
-    data_keys = {name: overrides.get(name) or env.get(name) for name in ("JANGKAU_DATA_KEYS", "JANGKAU_DATA_KEY_ID", "JANGKAU_HMAC_KEY")}
-    if not data_keys["JANGKAU_DATA_KEYS"] or not data_keys["JANGKAU_HMAC_KEY"]:
+    data_keys = {name: overrides.get(name) or env.get(name) for name in KEY_NAMES}
+    if not data_keys["JANGKAU_DATA_KEYS"] or not data_keys["JANGKAU_HMAC_KEY"] or not data_keys["JANGKAU_AUDIT_KEY"]:
         if environment == "development":
-            data_keys.update(development_keys(instance))
+            data_keys.update({k: v for k, v in development_keys(instance).items() if not data_keys.get(k)})
         elif environment == "testing":
-            data_keys.update(_TEST_KEYS)
+            data_keys.update({k: v for k, v in _TEST_KEYS.items() if not data_keys.get(k)})
         else:
             raise ConfigError(
-                "JANGKAU_DATA_KEYS dan JANGKAU_HMAC_KEY belum diatur. Di produksi aplikasi tidak mau berjalan tanpa "
-                "kunci enkripsi NIK/KK/telepon (lihat README, bagian Kunci enkripsi)."
+                "JANGKAU_DATA_KEYS, JANGKAU_HMAC_KEY dan JANGKAU_AUDIT_KEY belum diatur. Di produksi aplikasi tidak mau "
+                "berjalan tanpa kunci enkripsi NIK/KK/telepon dan kunci segel log audit (lihat README, bagian Kunci "
+                "enkripsi)."
             )
 
     config: dict[str, Any] = {
@@ -141,6 +144,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "REQUIRE_2FA_ROLES_ENABLED": _bool(env.get("REQUIRE_2FA_ROLES_ENABLED"), default=production),
         "REQUIRE_2FA_ROLES": (RoleCode.KEPALA, RoleCode.SYSADMIN),
         "TOTP_ISSUER": env.get("TOTP_ISSUER", "Jangkau UPTD PPA"),
+        # The audit chain's head is anchored outside the database: a file the operator ships elsewhere, or syslog.
+        "AUDIT_ANCHOR": env.get("JANGKAU_AUDIT_ANCHOR") or (None if testing else str(instance / "audit_anchors.jsonl")),
+        "AUDIT_ANCHOR_EVERY": int(env.get("JANGKAU_AUDIT_ANCHOR_EVERY", "100")),
         "TWO_FACTOR_PENDING_SECONDS": int(env.get("TWO_FACTOR_PENDING_SECONDS", "300")),
     }
     config.update(overrides)

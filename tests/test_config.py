@@ -28,6 +28,7 @@ def test_production_starts_with_secret_key_and_no_debug(monkeypatch, tmp_path):
 
     monkeypatch.setenv("JANGKAU_DATA_KEYS", f"p1:{generate_key()}")
     monkeypatch.setenv("JANGKAU_HMAC_KEY", generate_key())
+    monkeypatch.setenv("JANGKAU_AUDIT_KEY", generate_key())
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("JANGKAU_ENV", "production")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
@@ -36,6 +37,19 @@ def test_production_starts_with_secret_key_and_no_debug(monkeypatch, tmp_path):
     assert app.debug is False
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_ALLOWED"] is False
+
+
+def test_production_refuses_to_start_without_the_audit_key(monkeypatch, tmp_path):
+    from admin_app.models.encryption import generate_key
+
+    monkeypatch.setenv("JANGKAU_DATA_KEYS", f"p1:{generate_key()}")
+    monkeypatch.setenv("JANGKAU_HMAC_KEY", generate_key())
+    monkeypatch.delenv("JANGKAU_AUDIT_KEY", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("JANGKAU_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError, match="JANGKAU_AUDIT_KEY"):
+        create_app()
 
 
 def test_development_creates_secret_once_and_keeps_it(monkeypatch, tmp_path):

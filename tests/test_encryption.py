@@ -85,14 +85,15 @@ def test_key_rotation(app, victim, runner):
     old = crypto.keyring()
     new_key = base64.b64encode(os.urandom(32)).decode()
     old_encoded = base64.b64encode(old.keys["t1"]).decode()
-    rotated = crypto.Keyring.from_settings(f"t1:{old_encoded},t2:{new_key}", "t2", base64.b64encode(old.hmac_key).decode())
+    hmac_key, audit_key = base64.b64encode(old.hmac_key).decode(), base64.b64encode(old.audit_key).decode()
+    rotated = crypto.Keyring.from_settings(f"t1:{old_encoded},t2:{new_key}", "t2", hmac_key, audit_key)
     crypto.configure(rotated)
     try:
         result = runner.invoke(args=["keys", "rotate"])
         assert result.exit_code == 0, result.output
         assert raw("nik", victim.id).startswith("v1:t2:")
-        assert rotate(db.session) == {"victims": 0, "reporters": 0, "perpetrators": 0}  # idempotent
-        crypto.configure(crypto.Keyring.from_settings(f"t2:{new_key}", "t2", base64.b64encode(old.hmac_key).decode()))
+        assert rotate(db.session) == {"users": 0, "victims": 0, "reporters": 0, "perpetrators": 0}  # idempotent
+        crypto.configure(crypto.Keyring.from_settings(f"t2:{new_key}", "t2", hmac_key, audit_key))
         db.session.expire_all()
         assert db.session.get(Victim, victim.id).nik == NIK  # readable without the retired key
     finally:
@@ -113,3 +114,30 @@ def test_legacy_plaintext_is_encrypted_by_rotation(app, victim):
 def test_bad_key_settings_are_refused(keys, message):
     with pytest.raises(crypto.KeyError_, match=message):
         crypto.Keyring.from_settings(keys, "", crypto.generate_key())
+
+
+def test_totp_secrets_are_encrypted_at_rest_and_rotated(app, make_user, runner):
+    import pyotp
+
+    from admin_app.models import User
+
+    secret = pyotp.random_base32()
+    user = make_user("rina", "petugas")
+    user.totp_secret = secret
+    db.session.commit()
+    stored = db.session.execute(sa.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}).scalar_one()
+    assert stored.startswith("v1:t1:") and secret not in stored
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+    old = crypto.keyring()
+    new_key = base64.b64encode(os.urandom(32)).decode()
+    keys = f"t1:{base64.b64encode(old.keys['t1']).decode()},t2:{new_key}"
+    crypto.configure(crypto.Keyring.from_settings(keys, "t2", base64.b64encode(old.hmac_key).decode(),
+                                                  base64.b64encode(old.audit_key).decode()))
+    try:
+        assert rotate(db.session)["users"] == 1
+        db.session.commit()
+        stored = db.session.execute(sa.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}).scalar_one()
+        assert stored.startswith("v1:t2:")
+    finally:
+        crypto.configure(old)

@@ -532,13 +532,15 @@ def test_two_factor_required_by_default_in_production(monkeypatch, tmp_path):
     monkeypatch.delenv("REQUIRE_2FA_ROLES_ENABLED", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     production = build_config(str(tmp_path), {"ENVIRONMENT": "production", "JANGKAU_DATA_KEYS": "k1:" + "A" * 44,
-                                              "JANGKAU_DATA_KEY_ID": "k1", "JANGKAU_HMAC_KEY": "B" * 44})
+                                              "JANGKAU_DATA_KEY_ID": "k1", "JANGKAU_HMAC_KEY": "B" * 44,
+                                              "JANGKAU_AUDIT_KEY": "C" * 44})
     assert production["REQUIRE_2FA_ROLES_ENABLED"] is True
     assert set(production["REQUIRE_2FA_ROLES"]) == {"kepala", "sysadmin"}
     assert build_config(str(tmp_path), {"ENVIRONMENT": "development"})["REQUIRE_2FA_ROLES_ENABLED"] is False
     monkeypatch.setenv("REQUIRE_2FA_ROLES_ENABLED", "0")
     assert build_config(str(tmp_path), {"ENVIRONMENT": "production", "JANGKAU_DATA_KEYS": "k1:" + "A" * 44,
-                                        "JANGKAU_DATA_KEY_ID": "k1", "JANGKAU_HMAC_KEY": "B" * 44})["REQUIRE_2FA_ROLES_ENABLED"] is False
+                                        "JANGKAU_DATA_KEY_ID": "k1", "JANGKAU_HMAC_KEY": "B" * 44,
+                                              "JANGKAU_AUDIT_KEY": "C" * 44})["REQUIRE_2FA_ROLES_ENABLED"] is False
 
 
 def test_user_disables_two_factor_with_password(client, make_user):

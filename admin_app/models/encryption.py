@@ -47,9 +47,10 @@ class Keyring:
     keys: dict[str, bytes] = field(default_factory=dict)
     current_id: str = ""
     hmac_key: bytes = b""
+    audit_key: bytes = b""  # seals the audit trail (HMAC chain); kept outside the database like the data keys
 
     @classmethod
-    def from_settings(cls, data_keys: str, current_id: str, hmac_key: str) -> Keyring:
+    def from_settings(cls, data_keys: str, current_id: str, hmac_key: str, audit_key: str | None = None) -> Keyring:
         keys = {}
         for part in filter(None, (p.strip() for p in data_keys.split(","))):
             if ":" not in part:
@@ -61,7 +62,8 @@ class Keyring:
         current_id = current_id or next(iter(keys))
         if current_id not in keys:
             raise KeyError_(f"JANGKAU_DATA_KEY_ID {current_id!r} tidak ada di JANGKAU_DATA_KEYS.")
-        return cls(keys=keys, current_id=current_id, hmac_key=_b64decode_key(hmac_key, "JANGKAU_HMAC_KEY"))
+        return cls(keys=keys, current_id=current_id, hmac_key=_b64decode_key(hmac_key, "JANGKAU_HMAC_KEY"),
+                   audit_key=_b64decode_key(audit_key, "JANGKAU_AUDIT_KEY") if audit_key else b"")
 
     def encrypt(self, plaintext: str, context: str) -> str:
         nonce = secrets.token_bytes(12)
@@ -159,4 +161,8 @@ def development_keys(instance_path: Path) -> dict[str, str]:
         if "=" in line:
             name, value = line.split("=", 1)
             values[name.strip()] = value.strip()
+    if "JANGKAU_AUDIT_KEY" not in values:  # a key file from before the audit seal: add it once
+        with open(path, "a") as handle:
+            values["JANGKAU_AUDIT_KEY"] = generate_key()
+            handle.write(f"JANGKAU_AUDIT_KEY={values['JANGKAU_AUDIT_KEY']}\n")
     return values

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, utcnow
+from admin_app.models.encryption import EncryptedString
 
 
 class RoleCode(str, enum.Enum):
@@ -73,8 +74,8 @@ class User(VersionedMixin, TimestampMixin, Base):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None]
     # Two-factor login (TOTP, RFC 6238). A secret without `totp_enabled_at` is an enrolment not yet confirmed.
-    # The secret is stored as is; the encryption-at-rest helper (models/encryption.py) can wrap it later.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted at rest with the data keys (models/encryption.py), like the victims' identifiers.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString("totp_secret"))
     totp_enabled_at: Mapped[dt.datetime | None]
     # The last time step whose code was accepted: a code is good once only (no replay within its 30 seconds).
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)

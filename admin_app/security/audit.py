@@ -1,19 +1,19 @@
 """The audit trail: who did what to which record, when, from where, with what outcome.
 
 Entries are written in their own short transaction on their own connection, so a refused or failed action is
-recorded even when the request's work is rolled back. Each entry carries the hash of the previous one
-(hash chain): a changed or removed entry breaks the chain and `verify_chain` finds it. The database refuses
-UPDATE and DELETE on the table (triggers, migration 0002), and no screen offers either.
+recorded even when the request's work is rolled back. Each entry is sealed with an HMAC over the previous
+entry's MAC and its own fields, with a key kept outside the database, and the chain head is anchored outside the
+database (`security.audit_seal`). The database refuses UPDATE and DELETE on the table (triggers, migration 0002),
+and no screen offers either. What an entry may say is limited: values only of fields declared AUDITED, search
+terms only as a fingerprint.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
+import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
@@ -23,6 +23,10 @@ from admin_app.extensions import write_intent
 from admin_app.models import AuditEvent, utcnow
 from admin_app.models.base import audit_records_value
 from admin_app.models.encryption import keyring
+from admin_app.security.audit_seal import ChainProblem, anchor_sink, entry_mac, sealed_fields, verify_chain
+
+__all__ = ["Actor", "ChainProblem", "describe_changes", "describe_search", "record", "verify_chain"]
+log = logging.getLogger(__name__)
 
 _LOCK_KEY = 695_2025  # PostgreSQL advisory lock that serialises appends to the chain
 
@@ -33,32 +37,6 @@ class Actor:
     username: str | None
     roles: str | None
     ip_address: str | None
-
-
-def _canonical(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-
-
-def entry_hash(prev_hash: str | None, fields: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash or "").encode() + b"|" + _canonical(fields)).hexdigest()
-
-
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    at = event.at.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
-    return {
-        "id": event.id,
-        "at": at,
-        "user_id": event.user_id,
-        "username": event.username,
-        "roles": event.roles,
-        "ip_address": event.ip_address,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "case_id": event.case_id,
-        "outcome": event.outcome,
-        "detail": event.detail,
-    }
 
 
 REDACTED = "(diubah)"
@@ -118,6 +96,17 @@ def record(
 
 
 def _append(engine, actor, action, object_type, object_id, case_id, outcome, detail) -> None:
+    sealed = _insert(engine, actor, action, object_type, object_id, case_id, outcome, detail)
+    sink = anchor_sink()
+    if sink.due(sealed[0]):
+        try:
+            sink.write(*sealed)
+        except OSError:
+            # The entry itself is safe; a missed anchor is caught up by the next one (or `flask audit anchor`).
+            log.exception("audit anchor could not be written")
+
+
+def _insert(engine, actor, action, object_type, object_id, case_id, outcome, detail) -> tuple[int, str]:
     with Session(engine) as session, session.begin():
         if engine.dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
@@ -140,35 +129,6 @@ def _append(engine, actor, action, object_type, object_id, case_id, outcome, det
             detail=detail,
             prev_hash=prev,
         )
-        event.hash = entry_hash(prev, _hashed_fields(event))
+        mac = event.hash = entry_mac(prev, sealed_fields(event))
         session.add(event)
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    event_id: int
-    problem: str
-
-
-def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainProblem]]:
-    """Walk the whole chain; report entries whose hash or link does not match (changed, removed, inserted)."""
-    problems: list[ChainProblem] = []
-    prev_hash: str | None = None
-    prev_id = 0
-    checked = 0
-    last_id = 0
-    while True:
-        events: Iterable[AuditEvent] = session.execute(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).scalars().all()
-        if not events:
-            break
-        for event in events:
-            checked += 1
-            if event.prev_hash != prev_hash:
-                problems.append(ChainProblem(event.id, f"tautan ke entri sebelumnya (#{prev_id}) tidak cocok: entri terhapus atau disisipkan"))
-            if event.hash != entry_hash(event.prev_hash, _hashed_fields(event)):
-                problems.append(ChainProblem(event.id, "isi entri berubah setelah dicatat"))
-            prev_hash, prev_id, last_id = event.hash, event.id, event.id
-        session.expunge_all()
-    return checked, problems
+    return prev_id + 1, mac
