@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from admin_app.extensions import db
-from admin_app.models import Role, User
+from admin_app.models import Role, RoleGrant, User
 
 
 def admin_urls(app):
@@ -91,7 +91,9 @@ def test_sysadmin_creates_a_user_through_the_screen(client, login_as):
     user = db.session.execute(sa.select(User).where(User.username == "petugas9")).scalar_one()
     assert user.nip == "198609262015052001"
     assert user.nip_display == "19860926 201505 2 001"
-    assert user.has_role("petugas")
+    # A role that reads case data waits for a head's approval (tests/test_grants.py).
+    assert not user.has_role("petugas")
+    assert [(g.role.code, g.status.value) for g in db.session.execute(sa.select(RoleGrant)).scalars()] == [("petugas", "menunggu")]
     assert user.password_hash.startswith("$argon2")
 
 

@@ -75,6 +75,16 @@ from admin_app.models.reference import (
     VerificationSource,
     ViolenceType,
 )
-from admin_app.models.users import ROLE_LABELS, Role, RoleCode, User, user_roles
+from admin_app.models.users import (
+    CASE_DATA_ROLES,
+    GRANT_STATUS_LABELS,
+    ROLE_LABELS,
+    GrantStatus,
+    Role,
+    RoleCode,
+    RoleGrant,
+    User,
+    user_roles,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

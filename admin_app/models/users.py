@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, utcnow
+from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum, utcnow
 from admin_app.models.encryption import EncryptedString
 
 
@@ -18,6 +18,9 @@ class RoleCode(str, enum.Enum):
     ADMINISTRASI = "administrasi"
     SYSADMIN = "sysadmin"
 
+
+# Roles that read case data: granting one takes effect only when another head approves it (security/grants.py).
+CASE_DATA_ROLES = (RoleCode.PETUGAS, RoleCode.KEPALA, RoleCode.ADMINISTRASI)
 
 ROLE_LABELS = {
     RoleCode.PETUGAS: "Petugas Layanan PPA",
@@ -136,3 +139,43 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     used_at: Mapped[dt.datetime | None]
+
+
+class GrantStatus(str, enum.Enum):
+    PENDING = "menunggu"
+    APPROVED = "disetujui"
+    REFUSED = "ditolak"
+
+
+GRANT_STATUS_LABELS = {
+    GrantStatus.PENDING: "Menunggu persetujuan Kepala",
+    GrantStatus.APPROVED: "Disetujui",
+    GrantStatus.REFUSED: "Ditolak",
+}
+
+
+class RoleGrant(VersionedMixin, Base):
+    """A request to give a user a role that reads case data; it takes effect only when an active head other than
+    the one who asked approves it (separation of duties: the system administrator cannot give itself access)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        Index("ix_role_grants_status", "status"),
+        Index("uq_role_grants_pending", "user_id", "role_id", unique=True,
+              postgresql_where=text("status = 'menunggu'"), sqlite_where=text("status = 'menunggu'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="RESTRICT"), info=AUDITED)
+    status: Mapped[GrantStatus] = mapped_column(str_enum(GrantStatus, "grant_status"), default=GrantStatus.PENDING,
+                                                info=AUDITED)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow, info=AUDITED)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    role: Mapped[Role] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

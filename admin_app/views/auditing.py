@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "2fa_enrolled": "mengaktifkan verifikasi dua langkah",
     "2fa_disabled": "mematikan verifikasi dua langkah",
     "password_changed": "mengganti kata sandi",
+    "role_requested": "mengajukan peran",
+    "role_decided": "memutuskan permohonan peran",
+    "audit_reseal": "menyegel ulang log audit",
 }
 
 

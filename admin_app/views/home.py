@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
 from admin_app.models import ROLE_LABELS, Case, CaseStep, RoleCode, utcnow
+from admin_app.security.grants import pending_grants
 from admin_app.sop.access import my_work_clause
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.steps import step
@@ -31,6 +32,7 @@ class HomeView(ProtectedIndexView):
                 .limit(200)
             ).all()
         policy = case_process().policy
+        grants = len(pending_grants(db.session)) if current_user.has_role(RoleCode.KEPALA) else 0
         return self.render(
             "admin/home.html",
             role_labels=roles,
@@ -39,4 +41,5 @@ class HomeView(ProtectedIndexView):
             zone=policy.zone,
             step_of=step,
             fmt_duration=format_duration,
+            pending_grants=grants,
         )

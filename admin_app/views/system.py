@@ -10,6 +10,8 @@ import re
 from flask import current_app, flash, g
 from flask_admin.actions import action
 from flask_admin.form import rules
+from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import Optional, ValidationError
@@ -23,11 +25,13 @@ from admin_app.models import (
     RiskIndicator,
     Role,
     RoleCode,
+    RoleGrant,
     Setting,
     User,
     utcnow,
 )
-from admin_app.models.users import RecoveryCode
+from admin_app.models.users import GRANT_STATUS_LABELS, RecoveryCode
+from admin_app.security.grants import GrantRefused, decide, request_roles
 from admin_app.security.passwords import hash_password, password_problem
 from admin_app.settings import SettingError, validate_setting
 from admin_app.sop.numbering import NumberPatternError, validate_pattern
@@ -180,6 +184,7 @@ class UserView(SecureModelView):
         flash(f"Verifikasi dua langkah {len(users)} pengguna dihapus.", "success")
 
     def on_model_change(self, form, model, is_created):
+        self._apply_role_rules(model, is_created)
         if form.new_password.data:
             model.password_hash = hash_password(
                 form.new_password.data, fast=current_app.config.get("PASSWORD_HASH_FAST", False)
@@ -197,11 +202,83 @@ class UserView(SecureModelView):
             # Deactivation ends every session of that user at once.
             model.session_version = (model.session_version or 0) + 1
 
+    def _apply_role_rules(self, model, is_created):
+        """Separation of duties (security/grants.py): a role reading case data becomes a pending grant."""
+        state = sa_inspect(model)
+        history = state.attrs.roles.history
+        old_roles = [] if is_created else [*history.unchanged, *history.deleted]
+        active = state.attrs.is_active_account.history
+        was_active = active.deleted[0] if active.deleted else None
+        try:
+            g.role_grants = request_roles(db.session, current_user._get_current_object(), model, list(model.roles),
+                                          was_active=was_active, old_roles=old_roles)
+        except GrantRefused as exc:
+            raise ValidationError(str(exc)) from None
+
     def after_model_change(self, form, model, is_created):
         super().after_model_change(form, model, is_created)
+        for grant in g.pop("role_grants", []):
+            audit("role_requested", object_type="role_grants", object_id=grant.id,
+                  detail={"peran": grant.role.code, "pengguna": model.username})
+            flash(f"Peran {grant.role.name} untuk {model.full_name} menunggu persetujuan Kepala UPTD PPA (selain "
+                  "yang mengajukan); sebelum disetujui peran itu belum berlaku.", "info")
         if g.pop("one_time_password_set", False):
             audit("password_changed", object_type="users", object_id=model.id,
                   detail={"tindakan": "kata sandi sementara (sekali pakai) ditetapkan administrator sistem"})
+
+
+class RoleGrantView(SecureModelView):
+    """Pending role grants: a head (not the one who asked, not the account itself) approves or refuses them."""
+
+    allowed_roles = (RoleCode.KEPALA, RoleCode.SYSADMIN)
+    can_create = False
+    can_edit = False
+    can_delete = False
+    column_list = ("user", "role", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    column_default_sort = ("id", True)
+    column_labels = {"user": "Pengguna", "role": "Peran", "status": "Status", "requested_by": "Diajukan oleh",
+                     "requested_at": "Diajukan", "decided_by": "Diputuskan oleh", "decided_at": "Diputuskan"}
+    column_formatters = {
+        "status": lambda v, c, m, n: GRANT_STATUS_LABELS[m.status],
+        "requested_at": lambda v, c, m, n: _local(m.requested_at),
+        "decided_at": lambda v, c, m, n: _local(m.decided_at),
+    }
+
+    def is_action_allowed(self, name):
+        return current_user.has_role(RoleCode.KEPALA) and super().is_action_allowed(name)
+
+    def _decide(self, ids, approve: bool):
+        wanted = [int(i) for i in ids if str(i).isdigit()]
+        grants = self.get_query().filter(RoleGrant.id.in_(wanted)).all()
+        approver = current_user._get_current_object()
+        done, problems = [], []
+        for grant in grants:
+            try:
+                with db.session.begin_nested():
+                    decide(db.session, approver, grant, approve)
+                done.append(grant)
+            except GrantRefused as exc:
+                problems.append(f"{grant.user.full_name} ({grant.role.name}): {exc}")
+        db.session.commit()
+        for grant in done:
+            audit("role_decided", object_type="role_grants", object_id=grant.id,
+                  detail={"peran": grant.role.code, "pengguna": grant.user.username, "keputusan": grant.status.value})
+        if done:
+            flash(f"{len(done)} permohonan peran {'disetujui' if approve else 'ditolak'}.", "success")
+        for problem in problems:
+            flash(problem, "error")
+
+    @action("approve", "Setujui", "Setujui permohonan peran terpilih? Peran itu langsung berlaku.")
+    def action_approve(self, ids):
+        self._decide(ids, True)
+
+    @action("refuse", "Tolak", "Tolak permohonan peran terpilih?")
+    def action_refuse(self, ids):
+        self._decide(ids, False)
+
+
+def _local(moment):
+    return moment.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if moment else "-"
 
 
 class RoleView(SecureModelView):
@@ -336,6 +413,8 @@ class SettingView(SecureModelView):
 def register(admin, session) -> None:
     admin.add_view(UserView(User, session, name="Pengguna", category=CATEGORY_USERS, endpoint="users"))
     admin.add_view(RoleView(Role, session, name="Peran", category=CATEGORY_USERS, endpoint="roles"))
+    admin.add_view(RoleGrantView(RoleGrant, session, name="Persetujuan Peran", category=CATEGORY_USERS,
+                                 endpoint="role_grants"))
     for model in REFERENCE_LISTS:
         admin.add_view(
             ReferenceListView(
