@@ -26,8 +26,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config["JANGKAU_AUDIT_KEY"],
         )
     )
+    from admin_app.documents import bounded
     from admin_app.security.audit_seal import configure_anchors
 
+    bounded.configure(app.config["TEMPLATE_TIME_LIMIT"])
     configure_anchors(app.config["AUDIT_ANCHOR"], app.config["AUDIT_ANCHOR_EVERY"])
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

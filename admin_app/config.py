@@ -144,6 +144,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "REQUIRE_2FA_ROLES_ENABLED": _bool(env.get("REQUIRE_2FA_ROLES_ENABLED"), default=production),
         "REQUIRE_2FA_ROLES": (RoleCode.KEPALA, RoleCode.SYSADMIN),
         "TOTP_ISSUER": env.get("TOTP_ISSUER", "Jangkau UPTD PPA"),
+        # A staff template must render within this many seconds (documents/bounded.py).
+        "TEMPLATE_TIME_LIMIT": float(env.get("JANGKAU_TEMPLATE_TIME_LIMIT", "5")),
         # The audit chain's head is anchored outside the database: a file the operator ships elsewhere, or syslog.
         "AUDIT_ANCHOR": env.get("JANGKAU_AUDIT_ANCHOR") or (None if testing else str(instance / "audit_anchors.jsonl")),
         "AUDIT_ANCHOR_EVERY": int(env.get("JANGKAU_AUDIT_ANCHOR_EVERY", "100")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.extensions import db
@@ -211,3 +213,20 @@ def builder(app, team, clock):
 
     team.officers = team.officers[:1]
     return CaseBuilder(db.session, team, clock)
+
+
+# --- live server --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test's app on a free port of 127.0.0.1; yields the base URL (no trailing slash)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="jangkau-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -24,6 +24,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
+from admin_app.documents import bounded
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.samples import provided_names, sample_context
 
@@ -125,7 +126,17 @@ def _undefined_message(exc: UndefinedError) -> str:
 
 
 def render_document(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
-    """Render a .docx template with `context` in the sandbox; TemplateRejected says why it could not."""
+    """Render a .docx template with `context` within bounds of time, memory and output size (a child process,
+    `documents.bounded`); TemplateRejected says why it could not."""
+    _check_primitive(dict(context))
+    try:
+        return bounded.worker().render(template_bytes, context)
+    except bounded.RenderFailed as exc:
+        raise TemplateRejected(exc.problems) from None
+
+
+def render_in_process(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
+    """The sandboxed render itself, in this process: only the bounded child calls it."""
     _check_primitive(dict(context))
     template = DocxTemplate(io.BytesIO(template_bytes))
     try:
@@ -141,6 +152,8 @@ def render_document(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
         raise TemplateRejected(_undefined_message(exc)) from None
     except TemplateError as exc:
         raise TemplateRejected(f"Templat tidak dapat dicetak: {_jinja_message(exc.message)}.") from None
+    except MemoryError:
+        raise  # the bounded child reports it as such
     except Exception:  # noqa: BLE001 - a staff-made file can break docxtpl/lxml in many ways; none may be a 500
         raise TemplateRejected("Templat tidak dapat dicetak: isi berkas .docx tidak dapat diolah.") from None
     return out.getvalue()

@@ -26,12 +26,10 @@ import functools
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.browser.helpers import TEST_PASSWORD, has_no_horizontal_scroll, login, screenshot  # noqa: F401 - re-exported
 from tests.conftest import missing_service
@@ -61,23 +59,6 @@ SCREENSHOT_TIMEOUT_MS = 5_000
 def database_url(request, database_url):
     """The parent fixture's fresh database, but only its SQLite variant (one backend is enough in a browser)."""
     return database_url
-
-
-# --- live server --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def live_server(app):
-    """Serve the test's app on a free port of 127.0.0.1; yields the base URL (no trailing slash)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="jangkau-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 # --- browser ------------------------------------------------------------------------------------------------
