@@ -51,3 +51,18 @@ def count_queries(engine):
             event.remove(engine, "before_cursor_execute", before)
 
     return counting()
+
+
+HIDDEN_RE = re.compile(r'<input[^>]*name="(csrf_token|row_version|row_loaded_at)"[^>]*>')
+
+
+def form_tokens(client, path: str) -> dict[str, str]:
+    """The hidden fields a real browser posts back with a form: the CSRF token and, on an edit form, the row
+    version it was opened on (a save without it is refused)."""
+    html = client.get(path).get_data(as_text=True)
+    tokens = {}
+    for tag in HIDDEN_RE.finditer(html):
+        value = re.search(r'value="([^"]*)"', tag.group(0))
+        tokens[tag.group(1)] = value.group(1) if value else ""
+    assert "csrf_token" in tokens, f"no CSRF token on {path}"
+    return tokens

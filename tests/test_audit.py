@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from admin_app.extensions import db
 from admin_app.models import AuditEvent
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, form_tokens, login
 
 
 def events(**where):
@@ -58,7 +58,7 @@ def test_transitions_and_changes_record_field_names_not_sensitive_values(client,
     db.session.commit()
     login(client, "petugas1")
     url = f"/admin/victims/edit/?id={case.victims[0].id}"
-    client.post(url, data={"csrf_token": csrf_token(client, url), "full_name": "Nama Rahasia", "nik": "3671055205900001",
+    client.post(url, data={**form_tokens(client, url), "full_name": "Nama Rahasia", "nik": "3671055205900001",
                            "nationality": "WNI", "sex": "P", "birth_place": "Tangerang"})
     update = events(action="update", object_type="victims")[-1]
     assert update.case_id == case.id
@@ -138,6 +138,7 @@ REVIEWED_TEXT_VALUES = {
     "holiday_overrides": {"description"},
     "settings": {"key", "value", "description"},
     "roles": {"code", "name", "description"},
+    "role_grants": {"status"},
     "users": {"username", "full_name", "nip", "rank", "position"},
     "cases": {"case_number", "status", "urgency"},
     "case_transitions": {"action"},

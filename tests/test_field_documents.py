@@ -24,7 +24,7 @@ from admin_app.models import (
     Victim,
     ViolenceType,
 )
-from tests.helpers import csrf_token, login, page_messages
+from tests.helpers import csrf_token, form_tokens, login, page_messages
 
 
 def ref(model, code):
@@ -41,8 +41,7 @@ def case_at_step3(builder, team):
 
 
 def post(client, url, data):
-    token = csrf_token(client, url)
-    return client.post(url, data=dict(data, csrf_token=token))
+    return client.post(url, data={**form_tokens(client, url), **data})
 
 
 def fill_all_forms(client, case):

@@ -22,7 +22,7 @@ from admin_app.models.users import RecoveryCode
 from admin_app.security.passwords import MSG_COMMON, MSG_TOO_LONG, MSG_TOO_SHORT, password_problem
 from admin_app.views.auth import CODE_FAILED, LOGIN_FAILED, OLD_PASSWORD_WRONG, PASSWORD_CHANGED
 from tests.conftest import IsolatedClient, missing_service
-from tests.helpers import csrf_token, login, page_messages
+from tests.helpers import csrf_token, form_tokens, login, page_messages
 
 PASSWORD = "kata-sandi-uji-123"
 NEW_PASSWORD = "kuda merah berlari di pagi hari"
@@ -276,9 +276,8 @@ def test_throttle_is_shared_through_redis(database_url, make_user):
 def _sysadmin_sets_password(admin_client, user: User, password: str):
     petugas = db.session.execute(sa.select(Role).where(Role.code == "petugas")).scalar_one()
     url = f"/admin/users/edit/?id={user.id}"
-    token = csrf_token(admin_client, url)
     return admin_client.post(url, data={
-        "csrf_token": token, "username": user.username, "new_password": password, "full_name": user.full_name,
+        **form_tokens(admin_client, url), "username": user.username, "new_password": password, "full_name": user.full_name,
         "is_active_account": "y", "roles": [str(petugas.id)],
     })
 

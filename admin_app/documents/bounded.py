@@ -38,7 +38,7 @@ def _serve(conn, memory_limit: int, max_rendered: int) -> None:  # pragma: no co
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ValueError, OSError):
         pass  # a platform without the limit still has the time limit and the output check
-    from admin_app.documents.rendering import TemplateRejected, render_in_process
+    from admin_app.documents.sandbox import TemplateRejected, render_in_process
 
     conn.send(("ready", None))  # the imports are done: the parent's clock starts with the first job
     while True:

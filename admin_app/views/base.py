@@ -169,9 +169,7 @@ class SecureModelView(AccessMixin, ModelView):
             form.row_loaded_at.data = utcnow().isoformat()
 
     def update_model(self, form, model):
-        posted = getattr(form, "row_version", None)
-        if posted is not None and posted.data and posted.data != str(model.version):
-            flash(stale_edit_message(model, form.row_loaded_at.data), "error")
+        if not version_matches(form, model):
             return False  # nothing is overwritten; the form keeps what the user typed
         return super().update_model(form, model)
 
@@ -209,6 +207,28 @@ class SecureModelView(AccessMixin, ModelView):
             flash(MSG_FAILED, "error")
         # True: handled, Flask-Admin must not flash the raw exception text.
         return True
+
+
+MSG_NO_VERSION = (
+    "Formulir ini tidak membawa versi data yang Anda buka, sehingga tidak dapat dipastikan tidak menimpa perubahan "
+    "orang lain. Perubahan TIDAK disimpan: buka ulang halaman ini, lalu ulangi perubahan Anda."
+)
+
+
+def version_matches(form, model) -> bool:
+    """An edit is saved only against the row version it was opened on; a form without one is refused (it would
+    overwrite silently). Flashes why when it does not match."""
+    if "version" not in model.__table__.c:
+        return True
+    posted = getattr(form, "row_version", None)
+    if posted is None or not (posted.data or "").strip():
+        flash(MSG_NO_VERSION, "error")
+        return False
+    if posted.data.strip() != str(model.version):
+        loaded = getattr(form, "row_loaded_at", None)
+        flash(stale_edit_message(model, loaded.data if loaded is not None else None), "error")
+        return False
+    return True
 
 
 def changed_fields(model) -> dict:

@@ -8,7 +8,16 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,6 +62,9 @@ class CaseForm(FlaskForm):
     victim_hint = TextAreaField("Siapa korbannya (sejauh diketahui)", validators=[Optional(), Length(max=2000)])
     urgency = SelectField("Tingkat urgensi", choices=[(u.value, URGENCY_LABELS[u]) for u in Urgency], default=Urgency.BIASA.value)
     is_domestic_violence = BooleanField("Kekerasan dalam rumah tangga (KDRT)")
+    # No lost updates: the version of the case the form was opened on, and when (views.base.version_matches).
+    row_version = HiddenField()
+    row_loaded_at = HiddenField()
 
     def fill_choices(self):
         none = [(0, "- pilih -")]

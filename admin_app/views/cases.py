@@ -46,7 +46,7 @@ from admin_app.sop.steps import (
     step_editing,
 )
 from admin_app.views.auditing import audit
-from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone
+from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone, version_matches
 from admin_app.views.case_filters import (
     EnumEqualFilter,
     KecamatanFilter,
@@ -193,6 +193,8 @@ class CaseView(CaseScopedView):
             form.incident_place_id.data = obj.incident_place_id or 0
             form.incident_region_id.data = obj.incident_region_id or 0
             form.urgency.data = obj.urgency.value
+            form.row_version.data = str(obj.version)
+            form.row_loaded_at.data = utcnow().isoformat()
         return form
 
     def _form_values(self, form: CaseForm) -> dict:
@@ -215,6 +217,9 @@ class CaseView(CaseScopedView):
         return self._save("create", lambda: case_process().register_case(current_user, **self._form_values(form)))
 
     def update_model(self, form, model):
+        if not version_matches(form, model):
+            return False
+
         def update():
             case_process().update_case_information(current_user, model, **self._form_values(form))
             return model

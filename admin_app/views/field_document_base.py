@@ -138,6 +138,7 @@ class FieldDocumentView(OfficerFormsMixin, CaseScopedView):
         return super().render(template, **kwargs)
 
     def on_form_prefill(self, form, id):
+        super().on_form_prefill(form, id)  # the row version the edit is based on
         model = self.get_one(id)
         if model is not None and hasattr(form, "mark_complete"):
             form.mark_complete.data = model.status == DocumentStatus.COMPLETE
