@@ -295,3 +295,29 @@ def test_429_and_forced_500_pages_without_internals(app, client, make_user, monk
     monkeypatch.setattr(CaseView, "get_list", failing_list)
     assert_error_page(client.get("/admin/cases/"), 500, "Terjadi kesalahan")
     assert client.get("/admin/").status_code == 200  # the app goes on
+
+
+@pytest.mark.parametrize("foreign", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
+                                     " https://evil.example"])
+def test_back_links_lead_only_into_this_app(client, builder, team, foreign):
+    import re
+
+    from tests.helpers import form_tokens
+
+    case = builder.register(child=False)
+    builder.walk(case, 3)
+    db.session.commit()
+    login(client, "petugas1")
+    victim = case.victims[0]
+    url = f"/admin/victims/edit/?id={victim.id}&url={foreign}"
+    response = client.get(url)
+    assert response.status_code == 302 and "evil" not in response.location and "url=" not in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    links = re.findall(r'href="([^"]+)"', page)
+    assert not [link for link in links if "evil" in link or link.startswith(("http", "//"))], links
+    kept = client.get(f"/admin/victims/edit/?id={victim.id}&url=/admin/cases/details/?id={case.id}")
+    assert kept.status_code == 200 and f'href="/admin/cases/details/?id={case.id}"' in kept.get_data(as_text=True)
+    posted = client.post(url, data={**form_tokens(client, f"/admin/victims/edit/?id={victim.id}"), "full_name": "X"})
+    assert posted.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(type(victim), victim.id).full_name == victim.full_name

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
@@ -37,7 +36,7 @@ from admin_app.models.users import RecoveryCode
 from admin_app.security import totp
 from admin_app.security.passwords import MAX_LENGTH, hash_password, needs_rehash, password_problem, verify_password
 from admin_app.views.auditing import audit
-from admin_app.views.base import form_translations, seconds_now
+from admin_app.views.base import form_translations, local_path, seconds_now
 
 log = logging.getLogger(__name__)
 
@@ -151,17 +150,7 @@ class PasswordConfirmForm(_Form):
 
 def safe_next(target: str | None) -> str:
     """Follow `next` only to a path of this app; anything else lands on the home screen."""
-    default = url_for("admin.index")
-    if not target:
-        return default
-    target = target.strip()
-    parts = urlsplit(target)
-    # Reject absolute URLs, scheme-relative //host, backslash tricks and anything not starting with one "/".
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    if any(ord(ch) < 32 for ch in target):
-        return default
-    return target
+    return local_path(target) or url_for("admin.index")
 
 
 def _fast() -> bool:

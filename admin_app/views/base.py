@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.support import NullTranslations, Translations
 from flask import abort, current_app, flash, g, redirect, request, url_for
@@ -60,6 +61,20 @@ class JangkauForm(BaseForm):
 
 class DomainError(Exception):
     """A refusal with a message meant for the user (Bahasa Indonesia). Raised by services, shown as is."""
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this app (one leading "/", no scheme, host, backslash or control character);
+    None otherwise. The one check for `next=` after login, `url=` back links and the return after saving."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
+    return target
 
 
 def seconds_now() -> float:

@@ -42,7 +42,7 @@ from admin_app.sop.validation import (
     clean_rt_rw,
     nik_warnings,
 )
-from admin_app.views.base import CaseScopedView, OfficerFormsMixin, case_process, unit_zone
+from admin_app.views.base import CaseScopedView, OfficerFormsMixin, case_process, local_path, unit_zone
 
 CATEGORY = "Dokumen Lapangan"
 
@@ -182,14 +182,12 @@ class PersonView(OfficerFormsMixin, CaseScopedView):
         case = model.case if model is not None else (self.case_from_args() if request.args.get("case_id") else None)
         kwargs.setdefault("doc_title", self.name)
         kwargs.setdefault("doc_case", case)
-        kwargs.setdefault("case_url", request.args.get("url") or (url_for("cases.details_view", id=case.id) if case else None))
+        back = local_path(request.args.get("url"))
+        kwargs.setdefault("case_url", back or (url_for("cases.details_view", id=case.id) if case else None))
         return super().render(template, **kwargs)
 
     def get_save_return_url(self, model, is_created=False):
-        target = request.args.get("url", "")
-        if target.startswith("/admin/") and not target.startswith("//"):
-            return target
-        return url_for("cases.details_view", id=model.case_id)
+        return local_path(request.args.get("url")) or url_for("cases.details_view", id=model.case_id)
 
     def on_model_change(self, form, model, is_created):
         # Flask-Admin has already added the new row to the session: no flush before its case is set.

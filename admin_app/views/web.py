@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -16,7 +17,7 @@ from admin_app.extensions import db, write_intent
 from admin_app.models import User
 from admin_app.security.headers import apply_security_headers
 from admin_app.views.auditing import audit, flush_request_audit
-from admin_app.views.base import seconds_now
+from admin_app.views.base import local_path, seconds_now
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,14 @@ def init_request_hooks(app: Flask) -> None:
     @app.before_request
     def _before():
         write_intent.set(request.method not in SAFE_METHODS)
+        back = request.args.get("url")
+        if back is not None and local_path(back) is None:
+            # A back link (Flask-Admin's "Batal", our "<- Kasus") may only lead into this app: drop a foreign one.
+            args = request.args.copy()
+            args.pop("url")
+            if request.method in SAFE_METHODS:
+                return redirect(request.path + (f"?{urlencode(list(args.items(multi=True)))}" if args else ""))
+            abort(400)
         endpoint = request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.endswith(".static"):
             return None
