@@ -66,3 +66,19 @@ def form_tokens(client, path: str) -> dict[str, str]:
         tokens[tag.group(1)] = value.group(1) if value else ""
     assert "csrf_token" in tokens, f"no CSRF token on {path}"
     return tokens
+
+
+def http_login(base_url: str, username: str, password: str = "kata-sandi-uji-123"):
+    """A `requests` session logged in through a real HTTP server (cookies, redirects and streaming as a browser
+    sees them, which the test client hides)."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base_url}/login", timeout=30).text
+    match = CSRF_RE.search(page)
+    assert match, "no CSRF token on /login"
+    response = session.post(f"{base_url}/login", data={"username": username, "password": password,
+                                                        "csrf_token": match.group(1) or match.group(2), "next": ""},
+                            allow_redirects=False, timeout=30)
+    assert response.status_code == 302, response.text[:500]
+    return session

@@ -14,7 +14,7 @@ from flask import abort
 from admin_app.extensions import db
 from admin_app.security.exports import neutralise_formula
 from admin_app.views.base import SecureModelView
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, http_login, login
 
 NONCE_RE = re.compile(r"script-src 'nonce-([A-Za-z0-9_-]{20,})'")
 SCRIPT_TAG_RE = re.compile(r"<script\b[^>]*>", re.I)
@@ -200,6 +200,9 @@ def test_ids_that_name_no_record_are_not_found(client, make_user, url):
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
         ("\uff1d1+1", "'\uff1d1+1"),
+        ("  =1+1", "'  =1+1"),
+        ("\u3000=HYPERLINK(1)", "'\u3000=HYPERLINK(1)"),
+        ("\u00a0@SUM(A1)", "'\u00a0@SUM(A1)"),
         ("Siti Aminah", "Siti Aminah"),
         ("a=b", "a=b"),
         ("", ""),
@@ -235,6 +238,27 @@ def test_case_export_neutralises_formulas_in_victim_names(client, builder, team)
     assert "'" + case.victims[0].full_name in cells
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_case_export_through_a_real_server_as_each_role(app, live_server, builder, team, make_user):
+    """Streaming, cookies and teardown as a browser meets them: every row arrives, and only the head may export."""
+    cases = [builder.walk(builder.register(), n) for n in (1, 3, 5, 7)]
+    cases[1].victims[0].full_name = " =HYPERLINK(\"http://jahat.example\")"
+    make_user("sysadmin1", "sysadmin")
+    db.session.commit()
+    head = http_login(live_server, "kepala")
+    response = head.get(f"{live_server}/admin/cases/export/csv/", timeout=60)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(cases)
+    assert {c.case_number for c in cases} <= {cell for row in rows for cell in row}
+    assert not any(cell.lstrip(" \u3000").startswith(("=", "+", "@")) and not cell.startswith("'")
+                   for row in rows for cell in row)
+    for username in ("petugas1", "administrasi", "sysadmin1"):
+        refused = http_login(live_server, username).get(f"{live_server}/admin/cases/export/csv/", timeout=60,
+                                                        allow_redirects=False)
+        assert refused.status_code in (302, 403), (username, refused.status_code)
+        assert "PJK-" not in refused.text
 
 
 # ---------------------------------------------------------------------------------------------- error pages

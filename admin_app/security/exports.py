@@ -4,7 +4,8 @@ A victim's name, an address or a note typed as ``=HYPERLINK("http://...")`` or `
 as a formula when the head opens the export in Excel or LibreOffice. The OWASP advice is followed: a cell whose
 text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, which both
 spreadsheets show as nothing and read as "this is text". Full-width forms of these signs are treated alike
-(some spreadsheet locales accept them as formula starts).
+(some spreadsheet locales accept them as formula starts), and so is a formula sign after leading blanks (spaces,
+full-width spaces, no-break spaces), which some spreadsheets skip before reading a formula.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import enum
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+LEADING_BLANKS = " \u3000\u00a0\u2007\u202f"
 
 
 def neutralise_formula(value: Any) -> Any:
@@ -23,6 +25,6 @@ def neutralise_formula(value: Any) -> Any:
         return value  # a negative number is a number, not a formula
     text = value.value if isinstance(value, enum.Enum) else value
     text = str(text)  # also turns Markup into plain str, so the apostrophe below is not HTML-escaped
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) or text.lstrip(LEADING_BLANKS).startswith(FORMULA_STARTS):
         return "'" + text
     return text
