@@ -195,3 +195,26 @@ def test_free_text_once_leaked_is_now_redacted():
     for model, field in ((CaseIdentification, "disability_needs"), (RiskAnswer, "note"), (CaseTransition, "note"),
                          (Victim, "disability_notes"), (Victim, "birth_date"), (Victim, "is_pregnant")):
         assert describe_changes(model, {field: (None, "Tuli; butuh juru bahasa isyarat")}) == {field: REDACTED}
+
+
+def test_a_view_whose_audit_entry_cannot_be_written_is_not_served(client, builder, team, monkeypatch):
+    """Fail closed: no untraceable look at a victim's file."""
+    from admin_app.views import auditing
+
+    case = builder.register(child=False)
+    builder.walk(case, 3)
+    db.session.commit()
+    login(client, "petugas1")
+    name = case.victims[0].full_name
+    assert name in client.get(f"/admin/cases/details/?id={case.id}").get_data(as_text=True)
+
+    def broken(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(auditing, "record", broken)
+    for url in (f"/admin/cases/details/?id={case.id}", f"/admin/victims/details/?id={case.victims[0].id}",
+                f"/admin/victims/edit/?id={case.victims[0].id}"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 503, url
+        assert name not in html and "log audit" in html and response.headers["Retry-After"] == "5"

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from admin_app.extensions import write_intent
@@ -27,6 +29,7 @@ from admin_app.security.audit_seal import ChainProblem, anchor_sink, entry_mac, 
 
 __all__ = ["Actor", "ChainProblem", "describe_changes", "describe_search", "record", "verify_chain"]
 log = logging.getLogger(__name__)
+RETRIES = 4
 
 _LOCK_KEY = 695_2025  # PostgreSQL advisory lock that serialises appends to the chain
 
@@ -90,7 +93,16 @@ def record(
     # appending to it cannot interleave with another writer.
     token = write_intent.set(True)
     try:
-        _append(engine, actor, action, object_type, object_id, case_id, outcome, detail)
+        for attempt in range(RETRIES):
+            try:
+                _append(engine, actor, action, object_type, object_id, case_id, outcome, detail)
+                return
+            except (OperationalError, IntegrityError) as exc:
+                # SQLite: the busy timeout ran out under a burst of writers; both: two appends raced for one id.
+                if attempt == RETRIES - 1:
+                    raise
+                log.warning("audit append retried (%s)", type(exc).__name__)
+                time.sleep(0.05 * (2 ** attempt))
     finally:
         write_intent.reset(token)
 

@@ -48,6 +48,27 @@ def current_actor(username: str | None = None) -> Actor:
     )
 
 
+class AuditUnavailable(Exception):
+    """An access to victim data whose audit entry could not be written: the data is not served (fail closed)."""
+
+
+def audit_now(action: str, *, once_per_request: bool = False, **fields) -> None:
+    """Record an access to victim data BEFORE it is served (a view, a download, an export). If the entry cannot be
+    written, AuditUnavailable is raised and the page answers 503 without the data: an untraceable access never
+    happens. Its own transaction on its own connection, like every entry."""
+    if once_per_request:
+        key = (action, fields.get("object_type"), str(fields.get("object_id")))
+        seen = g.setdefault("audited", set())
+        if key in seen:
+            return
+        seen.add(key)
+    try:
+        record(db.engine, current_actor(), action, **fields)
+    except Exception:  # noqa: BLE001
+        log.exception("AUDIT WRITE FAILED (access refused): %s on %s", action, fields.get("object_type"))
+        raise AuditUnavailable() from None
+
+
 def audit(action: str, *, username: str | None = None, once_per_request: bool = False, **fields) -> None:
     """Record one entry for the current request. A failure to record is logged loudly but never loses the
     user's work (outreach is an emergency service); monitoring must watch for it."""

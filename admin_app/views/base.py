@@ -36,7 +36,7 @@ from admin_app.security.exports import neutralise_formula
 from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.policy import load_deadline_policy
 from admin_app.sop.process import CaseProcess
-from admin_app.views.auditing import audit
+from admin_app.views.auditing import audit, audit_now
 
 log = logging.getLogger(__name__)
 
@@ -386,7 +386,7 @@ class CaseScopedView(SecureModelView):
                       detail={"url": request.path})
             return None
         if request.method == "GET":
-            audit("view", object_type=table, object_id=key, case_id=case_id_of(found), once_per_request=True)
+            audit_now("view", object_type=table, object_id=key, case_id=case_id_of(found), once_per_request=True)
         return found
 
     @expose("/")
@@ -404,7 +404,7 @@ class CaseScopedView(SecureModelView):
         detail = {"format": export_type, "saringan": dict(list(filters.items())[:20])}
         if request.args.get("search"):
             detail["pencarian"] = describe_search(request.args["search"])
-        audit("export", object_type=self.model.__tablename__, detail=detail)
+        audit_now("export", object_type=self.model.__tablename__, detail=detail)
         return super().export(export_type)
 
 

@@ -46,7 +46,7 @@ from admin_app.models import (
     User,
 )
 from admin_app.sop.access import sees_full_case_file, visible_cases_clause
-from admin_app.views.auditing import audit
+from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
 
 log = logging.getLogger(__name__)
@@ -397,7 +397,7 @@ class GeneratedDocumentView(CaseScopedView):
     @expose("/<int:document_id>/unduh.docx")
     def download_view(self, document_id: int):
         document = self._document(document_id)
-        audit("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
+        audit_now("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
               detail={"jenis": document.doc_type, "versi": document.version_no, "format": "docx"})
         return _attachment(document.content, document.filename, document.mime_type)
 
@@ -413,7 +413,7 @@ class GeneratedDocumentView(CaseScopedView):
         except PdfConversionError as exc:
             flash(str(exc), "error")
             return redirect(back)
-        audit("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
+        audit_now("download", object_type="generated_documents", object_id=document.id, case_id=document.case_id,
               detail={"jenis": document.doc_type, "versi": document.version_no, "format": "pdf"})
         return _attachment(pdf, document.filename.rsplit(".", 1)[0] + ".pdf", PDF_MIME)
 

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from admin_app.extensions import db, write_intent
 from admin_app.models import User
 from admin_app.security.headers import apply_security_headers
-from admin_app.views.auditing import audit, flush_request_audit
+from admin_app.views.auditing import AuditUnavailable, audit, flush_request_audit
 from admin_app.views.base import local_path, seconds_now
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ ERROR_TEXTS = {
     414: ("Alamat terlalu panjang", "Alamat halaman atau kata pencarian terlalu panjang. Persingkat lalu coba lagi."),
     429: ("Terlalu banyak percobaan", "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."),
     500: ("Terjadi kesalahan", "Terjadi kesalahan pada sistem. Tidak ada data yang berubah. Silakan coba lagi."),
+    503: ("Sementara tidak tersedia", "Akses ini tidak dapat dicatat di log audit saat ini, sehingga demi kerahasiaan "
+                                      "korban datanya tidak ditampilkan. Coba lagi sebentar lagi; bila berulang, "
+                                      "hubungi administrator sistem."),
 }
 
 
@@ -170,6 +173,13 @@ def init_error_pages(app: Flask) -> None:
         valid_methods = getattr(exc, "valid_methods", None)
         if code == 405 and valid_methods:
             response.headers["Allow"] = ", ".join(valid_methods)
+        return response
+
+    @app.errorhandler(AuditUnavailable)
+    def _audit_unavailable(exc: AuditUnavailable):
+        body, status = _page(503, *ERROR_TEXTS[503])
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(Exception)
