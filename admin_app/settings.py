@@ -32,14 +32,24 @@ class DaysPolicy(str, Enum):
     CALENDAR_DAYS = "hari_kalender"
 
 
+# How a policy reads on the settings screen.
+CHOICE_LABELS = {
+    MinutesPolicy.WALL_CLOCK: "Jam dinding (terus berjalan siang-malam, juga hari libur)",
+    MinutesPolicy.WORKING_DAYS_ONLY: "Mulai pada hari kerja berikutnya bila informasi masuk pada hari libur",
+    DaysPolicy.WORKING_DAYS: "Hari kerja (tanpa Sabtu, Minggu, libur nasional dan cuti bersama)",
+    DaysPolicy.CALENDAR_DAYS: "Hari kalender",
+}
+
+
 def _choice(enum_cls) -> Callable[[str], str]:
     def check(value: str) -> str:
         value = value.strip()
         allowed = [m.value for m in enum_cls]
         if value not in allowed:
-            raise SettingError(f"Nilai harus salah satu dari: {', '.join(allowed)}.")
+            raise SettingError("Pilih salah satu: " + "; ".join(CHOICE_LABELS[m] for m in enum_cls) + ".")
         return value
 
+    check.choices = [(m.value, CHOICE_LABELS[m]) for m in enum_cls]  # type: ignore[attr-defined]
     return check
 
 
@@ -86,15 +96,15 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef(
         "waktu.kebijakan_menit",
         MinutesPolicy.WALL_CLOCK.value,
-        "Cara menghitung mutu baku dalam menit: jam_dinding (terus berjalan, layanan darurat) atau hari_kerja "
-        "(jam mulai dihitung pada hari kerja berikutnya bila informasi masuk pada hari libur).",
+        "Cara menghitung mutu baku dalam menit: terus berjalan (layanan darurat), atau mulai pada hari kerja "
+        "berikutnya bila informasi masuk pada hari libur.",
         _choice(MinutesPolicy),
     ),
     SettingDef(
         "waktu.kebijakan_hari",
         DaysPolicy.WORKING_DAYS.value,
-        "Cara menghitung mutu baku dalam hari: hari_kerja (tanpa Sabtu, Minggu, libur nasional dan cuti bersama) "
-        "atau hari_kalender.",
+        "Cara menghitung mutu baku dalam hari: hari kerja (tanpa Sabtu, Minggu, libur nasional dan cuti bersama) "
+        "atau hari kalender.",
         _choice(DaysPolicy),
     ),
     SettingDef("waktu.zona", "Asia/Jakarta", "Zona waktu kantor untuk tanggal dan batas waktu.", _timezone),
@@ -140,6 +150,16 @@ def validate_setting(key: str, value: str | None) -> str:
 def get_setting(session: Session, key: str) -> str:
     value = session.execute(select(Setting.value).where(Setting.key == key)).scalar_one_or_none()
     return value if value is not None else SETTINGS_BY_KEY[key].default
+
+
+def choices_of(key: str) -> list[tuple[str, str]] | None:
+    """(value, label) of a setting that is one of a list; None for free values."""
+    definition = SETTINGS_BY_KEY.get(key)
+    return getattr(definition.check, "choices", None) if definition else None
+
+
+def value_label(key: str, value: str | None) -> str:
+    return dict(choices_of(key) or []).get(value or "", value or "-")
 
 
 def get_settings(session: Session, keys) -> dict[str, str]:

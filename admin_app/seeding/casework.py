@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin_app.documents.formatting import tanggal_indonesia
 from admin_app.models import (
     BiopsychosocialAssessment,
     Case,
@@ -186,7 +187,7 @@ class CaseWriter:
             Complaint(
                 case_id=case.id, filled_by_id=officer.id, status=DocumentStatus.COMPLETE, completed_at=now,
                 complaint_date=case.reported_date, what=case.summary, who="Korban dan terlapor",
-                when=str(case.incident_date), where=case.incident_address, why="Konflik dalam keluarga",
+                when=tanggal_indonesia(case.incident_date), where=case.incident_address, why="Konflik dalam keluarga",
                 how="Diceritakan korban kepada petugas", expectations="Korban aman dan mendapat pendampingan",
             )
         )

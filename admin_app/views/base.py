@@ -34,9 +34,10 @@ from admin_app.models import Case, RoleCode, utcnow
 from admin_app.security.audit import describe_changes, describe_search
 from admin_app.security.exports import neutralise_formula
 from admin_app.sop.access import visible_cases_clause
-from admin_app.sop.policy import load_deadline_policy
 from admin_app.sop.process import CaseProcess
 from admin_app.views.auditing import audit, audit_now
+from admin_app.views.presentation import COMMON_LABELS, EXPORT_FORMATTERS, HIDDEN_COLUMNS, TYPE_FORMATTERS
+from admin_app.views.request_policy import deadline_policy, unit_zone  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,11 @@ class JangkauModelConverter(AdminModelConverter):
     """Dates as the browser's own date input: localised by the phone or PC, big enough to tap (Flask-Admin's
     picker is English and small)."""
 
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        if not multiple:
+            kwargs.setdefault("blank_text", "- tidak ada -")  # not Flask-Admin's "__None"
+        return super()._model_select_field(prop, multiple, remote_model, **kwargs)
+
     @converts("Date")
     def convert_date(self, field_args, **extra):
         field_args["widget"] = DateInput()
@@ -138,6 +144,14 @@ class SecureModelView(AccessMixin, ModelView):
     form_base_class = JangkauForm
     model_form_converter = JangkauModelConverter
     page_size = 20
+    # How every screen reads (views/presentation.py): labels by column name, one formatter per type.
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    details_template = "admin/details_grouped.html"
+    # Headings of the details page, in the paper form's order: (heading, column names). Read from the form's
+    # FieldSet rules when not given; columns in none of them come last under "Lainnya".
+    details_groups: list[tuple[str, tuple[str, ...]]] | None = None
     # The page-size menu's labels are built at run time by Flask-Admin and cannot be translated: left out.
     can_set_page_size = False
     can_view_details = True
@@ -182,12 +196,37 @@ class SecureModelView(AccessMixin, ModelView):
 
     # --- no lost updates: the edit form carries the row version it was based on ---
     def __init__(self, model, *args, **kwargs):
+        own = dict(self.column_labels or {})
+        self.column_labels = {**COMMON_LABELS, **own}
+        hidden = set(self.column_details_exclude_list or ()) | set(HIDDEN_COLUMNS)
+        self.column_details_exclude_list = [*hidden]
         rules_in_use = self.form_edit_rules or self.form_rules
         if rules_in_use and "version" in model.__table__.c:
             # Flask-Admin drops form fields its rules do not name: name the hidden version fields.
             self.form_create_rules = self.form_create_rules or self.form_rules
             self.form_edit_rules = [*rules_in_use, HiddenRule("row_version"), HiddenRule("row_loaded_at")]
         super().__init__(model, *args, **kwargs)
+        for flt in self._filters or ():
+            flt.validate = _never_raises(flt.validate)
+
+    def grouped_details(self, details_columns) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The details page's rows under headings, in the order of the paper form."""
+        groups = self.details_groups
+        if groups is None:
+            groups = [_fieldset_group(rule) for rule in (self.form_edit_rules or self.form_rules or [])
+                      if isinstance(rule, rules.FieldSet)]
+        labels = dict(details_columns)
+        placed: set[str] = set()
+        out = []
+        for heading, names in groups:
+            rows = [(n, labels[n]) for n in names if n in labels and n not in placed]
+            placed.update(n for n, _ in rows)
+            if rows:
+                out.append((heading, rows))
+        rest = [(n, label) for n, label in details_columns if n not in placed]
+        if rest:
+            out.append(("Lainnya" if out else "", rest))
+        return out
 
     def get_edit_form(self):
         form_class = super().get_edit_form()
@@ -265,6 +304,27 @@ def version_matches(form, model) -> bool:
     return True
 
 
+def _never_raises(validate):
+    """A filter value from the URL that a filter cannot read (e.g. an enum name Flask-Admin's enum filter does not
+    know) is refused with the usual message, never a 500."""
+
+    def checked(value):
+        try:
+            return validate(value)
+        except Exception:  # noqa: BLE001 - any malformed value is just invalid
+            return False
+
+    return checked
+
+
+def _fieldset_group(fieldset) -> tuple[str, tuple[str, ...]]:
+    """(heading, field names) of a form's FieldSet rule, as declared (names or Field rules)."""
+    heading = next((r.default_args.get("text", "") for r in fieldset.rules if isinstance(r, rules.Header)), "")
+    names = tuple(r if isinstance(r, str) else getattr(r, "field_name", "") for r in fieldset.rules
+                  if not isinstance(r, rules.Header))
+    return str(heading), names
+
+
 def changed_fields(model) -> dict:
     """Column and relationship changes of a row since it was loaded: name -> (old, new)."""
     from sqlalchemy import inspect
@@ -316,13 +376,6 @@ def stale_edit_message(model, loaded_at: str | None) -> str:
         f"Data ini telah diubah oleh {who} sejak Anda membukanya. Perubahan Anda TIDAK disimpan agar tidak "
         "menimpa perubahan tersebut. Buka ulang halaman ini, lalu ulangi perubahan Anda."
     )
-
-
-def deadline_policy():
-    """The deadline policy the administrator set (time policies, office zone, holidays), read once per request."""
-    if "deadline_policy" not in g:
-        g.deadline_policy = load_deadline_policy(db.session)
-    return g.deadline_policy
 
 
 def case_process():
@@ -420,9 +473,7 @@ class OfficerFormsMixin:
         return current_user.is_authenticated and current_user.has_role(RoleCode.PETUGAS)
 
 
-def unit_zone():
-    """The office time zone (setting `waktu.zona`, the only source of it), read once per request."""
-    return deadline_policy().zone
+
 
 
 class LocalDateTimeField(DateTimeLocalField):

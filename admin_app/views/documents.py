@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
@@ -259,16 +260,28 @@ class TemplateView(ProtectedView):
             rows = []
             for name, description in doc.variables.items():
                 top, _, column = name.partition(".")
-                value = sample.get(name) if not column else None
+                if column:  # a column of a list: its value in the first sample row
+                    first = (sample.get(top) or [{}])[0]
+                    value = first.get(column) if isinstance(first, dict) else None
+                else:
+                    value = sample.get(name)
+                if isinstance(value, list):
+                    value = f"{len(value)} baris"
                 rows.append({
                     "name": name,
                     "column": bool(column),
                     "is_list": isinstance(sample.get(top), list) and not column,
-                    "description": description,
+                    "description": _template_code(description),
                     "example": ("Ya" if value else "Tidak") if isinstance(value, bool) else (value or ""),
                 })
             types.append({"code": code, "doc": doc, "rows": rows})
         return self.render("admin/doc_variables.html", types=types)
+
+
+def _template_code(text: str) -> Markup:
+    """A description with the template tags it mentions set as code ({%tr for k in korban %})."""
+    parts = re.split(r"(\{%.*?%\}|\{\{.*?\}\})", text)
+    return Markup("".join(f"<code>{escape(p)}</code>" if p.startswith("{") else str(escape(p)) for p in parts))
 
 
 # ---------------------------------------------------------------- the archive of generated documents

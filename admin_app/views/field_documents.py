@@ -279,7 +279,9 @@ class RiskAssessmentView(FieldDocumentView):
     column_labels = dict(
         FieldDocumentView.column_labels,
         score="Skor",
+        computed_level="Tingkat risiko hasil perhitungan",
         final_level="Tingkat risiko",
+        answers="Indikator yang ada",
         level_change_reason="Alasan mengubah tingkat risiko",
         notes="Catatan",
     )

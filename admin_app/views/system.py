@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, flash, g
+from flask import current_app, flash, g, request
 from flask_admin.actions import action
 from flask_admin.form import rules
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from admin_app.extensions import db
@@ -33,7 +34,7 @@ from admin_app.models import (
 from admin_app.models.users import GRANT_STATUS_LABELS, RecoveryCode
 from admin_app.security.grants import GrantRefused, decide, request_roles
 from admin_app.security.passwords import hash_password, password_problem
-from admin_app.settings import SettingError, validate_setting
+from admin_app.settings import SettingError, choices_of, validate_setting, value_label
 from admin_app.sop.numbering import NumberPatternError, validate_pattern
 from admin_app.views.auditing import audit
 from admin_app.views.base import SecureModelView, unit_zone
@@ -84,7 +85,7 @@ class UserView(SecureModelView):
         "email": "Surel",
         "roles": "Peran",
         "is_active_account": "Aktif",
-        "last_login_at": "Login terakhir",
+        "last_login_at": "Masuk terakhir",
         "must_change_password": "Wajib ganti kata sandi",
         "totp_enabled_at": "Verifikasi 2 langkah",
         "locked_until": "Dikunci sampai",
@@ -282,28 +283,44 @@ def _local(moment):
 
 
 class RoleView(SecureModelView):
-    """The four roles are fixed by the SOP: names and descriptions may be edited, codes may not."""
+    """The four roles are fixed by the SOP: names and descriptions may be edited, codes may not (not shown)."""
 
     allowed_roles = SYSADMIN
     can_create = False
     can_delete = False
-    column_list = ("code", "name", "description")
+    column_list = ("name", "description")
+    column_details_list = ("name", "description")
     form_columns = ("name", "description")
-    column_labels = {"code": "Kode", "name": "Nama", "description": "Keterangan"}
+    column_labels = {"name": "Nama", "description": "Keterangan"}
 
 
-class ReferenceListView(SecureModelView):
+class CodeFromLabelMixin:
+    """Staff name a value; its internal code (what the program and the seeds refer to) is made from the label on
+    creation and never changes, so no code is ever typed or shown."""
+
+    def on_model_change(self, form, model, is_created):
+        if is_created and not model.code:
+            base = re.sub(r"[^a-z0-9]+", "_", (model.label or "").lower()).strip("_")[:34] or "nilai"
+            code, n = base, 1
+            while db.session.execute(select(type(model).id).where(type(model).code == code)).first():
+                n += 1
+                code = f"{base}_{n}"
+            model.code = code
+        super().on_model_change(form, model, is_created)
+
+
+class ReferenceListView(CodeFromLabelMixin, SecureModelView):
     allowed_roles = SYSADMIN
     category = CATEGORY_REFERENCE
     can_delete = False  # values in use by cases are deactivated instead
-    column_list = ("code", "label", "sort_order", "active")
-    column_searchable_list = ("label", "code")
+    column_list = ("label", "sort_order", "active")
+    column_details_list = ("label", "description", "sort_order", "active", "updated_at")
+    column_searchable_list = ("label",)
     column_filters = ("active",)
     column_default_sort = ("sort_order", False)
-    form_columns = ("code", "label", "sort_order", "active", "description")
+    form_columns = ("label", "sort_order", "active", "description")
     column_labels = {
-        "code": "Kode",
-        "label": "Label (sesuai Simfoni PPA)",
+        "label": "Nama (sesuai Simfoni PPA)",
         "sort_order": "Urutan",
         "active": "Aktif",
         "description": "Keterangan",
@@ -321,14 +338,14 @@ class RegionView(SecureModelView):
     column_labels = {"code": "Kode Kemendagri", "name": "Nama", "level": "Tingkat", "parent": "Induk", "active": "Aktif"}
 
 
-class RiskIndicatorView(SecureModelView):
+class RiskIndicatorView(CodeFromLabelMixin, SecureModelView):
     allowed_roles = SYSADMIN
     can_delete = False
-    column_list = ("code", "label", "weight", "forces_high", "sort_order", "active")
+    column_list = ("label", "weight", "forces_high", "sort_order", "active")
+    column_details_list = ("label", "weight", "forces_high", "description", "sort_order", "active", "updated_at")
     column_default_sort = ("sort_order", False)
-    form_columns = ("code", "label", "weight", "forces_high", "description", "sort_order", "active")
+    form_columns = ("label", "weight", "forces_high", "description", "sort_order", "active")
     column_labels = {
-        "code": "Kode",
         "label": "Indikator",
         "weight": "Bobot",
         "forces_high": "Langsung risiko tinggi",
@@ -343,21 +360,27 @@ class RiskIndicatorView(SecureModelView):
 
 
 class LetterTypeView(SecureModelView):
+    """The letter types are those the SOP issues (a new one comes with its program code): their names, archive
+    classification and number patterns are the unit's to set."""
+
     allowed_roles = SYSADMIN
+    can_create = False
     can_delete = False
-    column_list = ("code", "name", "classification", "number_pattern", "active")
-    form_columns = ("code", "name", "classification", "number_pattern", "active")
+    column_list = ("name", "classification", "number_pattern", "active")
+    column_details_list = ("name", "classification", "number_pattern", "active", "updated_at")
+    form_columns = ("name", "classification", "number_pattern", "active")
     column_labels = {
-        "code": "Kode",
         "name": "Jenis surat",
         "classification": "Kode klasifikasi arsip",
         "number_pattern": "Pola nomor",
         "active": "Aktif",
     }
+    column_formatters = {"number_pattern": lambda v, c, m, n: Markup(f"<code>{escape(m.number_pattern)}</code>")}
     column_descriptions = {
-        "number_pattern": (
-            "Penanda yang tersedia: {klasifikasi}, {urut} (atau {urut:03d}), {bulan}, {bulan_romawi}, {tahun}. "
-            "Contoh: {klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}"
+        "number_pattern": Markup(
+            "Penanda yang tersedia: <code>{klasifikasi}</code>, <code>{urut}</code> (atau <code>{urut:03d}</code>), "
+            "<code>{bulan}</code>, <code>{bulan_romawi}</code>, <code>{tahun}</code>. "
+            "Contoh: <code>{klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}</code>"
         ),
     }
 
@@ -396,12 +419,29 @@ class HolidayOverrideView(SecureModelView):
 
 
 class SettingView(SecureModelView):
+    """Settings by what they mean (their description), values by their label; the internal key stays hidden."""
+
     allowed_roles = SYSADMIN
     can_create = False
     can_delete = False
-    column_list = ("key", "value", "description")
+    column_list = ("description", "value")
+    column_details_list = ("description", "value", "updated_at")
     form_columns = ("value",)
-    column_labels = {"key": "Pengaturan", "value": "Nilai", "description": "Keterangan"}
+    column_labels = {"value": "Nilai", "description": "Pengaturan"}
+    column_formatters = {"value": lambda v, c, m, n: value_label(m.key, m.value)}
+    column_default_sort = "key"
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        choices = choices_of(obj.key) if obj is not None else None
+        if choices:
+            # One of a list: offered as a list, by label.
+            field = SelectField("Nilai", choices=choices, default=obj.value)
+            form._fields["value"] = field.bind(form=form, name="value", prefix=form._prefix,
+                                               translations=form.meta.get_translations(form))
+            form._fields["value"].process(request.form if request.method == "POST" else None, obj.value)
+            form.value = form._fields["value"]
+        return form
 
     def on_model_change(self, form, model, is_created):
         try:
