@@ -92,6 +92,19 @@ def latest_request(session: Session, case: Case) -> FollowUpRequest | None:
     ).scalars().first()
 
 
+class Missing(str):
+    """One missing item, as the sentence the user reads, knowing which input (and victim) fills it, so a screen
+    can link it to the form that fills it."""
+
+    code: str | None
+    victim_id: int | None
+
+    def __new__(cls, text: str, code: str | None = None, victim_id: int | None = None):
+        item = super().__new__(cls, text)
+        item.code, item.victim_id = code, victim_id
+        return item
+
+
 @dataclass
 class Check:
     """What a checker may look at: the case, the step being completed, its documents (loaded once)."""
@@ -117,13 +130,14 @@ class Check:
 
     def document(self, wanted: RequiredInput, doc, problems: Callable[[], list[str]], victim: Victim | None = None) -> list[str]:
         label = wanted.label + (self.who(victim) if victim is not None else "")
+        victim_id = victim.id if victim is not None else None
         if doc is None:
-            return [f"{label} belum diisi"]
+            return [Missing(f"{label} belum diisi", wanted.code, victim_id)]
         if not doc.is_complete:
-            return [f"{label} belum ditandai lengkap"]
+            return [Missing(f"{label} belum ditandai lengkap", wanted.code, victim_id)]
         if wanted.code not in self.step.editable:
             return []
-        return [f"{label}: {p}" for p in problems()]
+        return [Missing(f"{label}: {p}", wanted.code, victim_id) for p in problems()]
 
 
 Checker = Callable[[Check], list[str]]
@@ -179,7 +193,7 @@ def _case_information(c: Check) -> list[str]:
         missing.append("lokasi korban/kejadian")
     if not (case.victim_hint or "").strip() and not case.victims:
         missing.append("keterangan tentang korban")
-    return missing
+    return [Missing(m, table.CASE_INFORMATION.code) for m in missing]
 
 
 @requirement(table.ASSIGNMENT_LETTER)
@@ -211,14 +225,14 @@ _identifications = _per_victim(
 
 @requirement(table.IDENTIFICATION)
 def _identification(c: Check) -> list[str]:
-    return (["data korban (minimal satu)"] if not c.case.victims else []) + _identifications(c)
+    return ([Missing("data korban (minimal satu)", table.EDIT_PEOPLE)] if not c.case.victims else []) + _identifications(c)
 
 
 @requirement(table.PLAN_CONSENT)
 def _plan_consent(c: Check) -> list[str]:
     # Consent to the plan counts when it is given and names who gave it (the form may stay a draft otherwise).
     return [
-        f"persetujuan korban/wali atas rencana intervensi{c.who(v)}"
+        Missing(f"persetujuan korban/wali atas rencana intervensi{c.who(v)}", table.PLAN_CONSENT.code, v.id)
         for v in c.case.victims
         if not completeness.plan_consent_ok(c.documents.get(table.PLAN_CONSENT.code, v))
     ]
