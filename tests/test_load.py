@@ -34,6 +34,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_errors(tmp_path: Path) -> str:
+    """The tracebacks in the servers' log: why a 500 happened, printed with the failure."""
+    text = (tmp_path / "gunicorn.log").read_text(errors="replace")
+    start = text.find("unhandled error")
+    return text[start:start + 6000] if start >= 0 else text[-2000:]
+
+
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path):
     """The app under gunicorn (2 workers x 4 threads, as deploy/gunicorn.conf.py on a small server)."""
@@ -96,7 +103,8 @@ def _client(base: str, username: str, seed: int, case_ids: list[int], doc_case: 
             errors.append(f"{response.status_code} {response.url}: {re.sub(r'<[^>]+>', ' ', response.text)[:200]}")
 
 
-def test_twenty_clients_for_thirty_seconds_no_500_and_no_lost_audit_entry(app, gunicorn, builder, team, make_user):
+def test_twenty_clients_for_thirty_seconds_no_500_and_no_lost_audit_entry(app, gunicorn, builder, team, make_user,
+                                                                         tmp_path):
     from admin_app.seeding.templates import load_default_templates
 
     load_default_templates(db.session)
@@ -119,7 +127,7 @@ def test_twenty_clients_for_thirty_seconds_no_500_and_no_lost_audit_entry(app, g
         thread.join()
     total = sum(results.values())
     print(f"\n{db.engine.dialect.name}: {total} responses in {SECONDS} s ({total / SECONDS:.1f}/s): {dict(results)}")
-    assert not errors, errors[:10]
+    assert not errors, (errors[:10], _server_errors(tmp_path))
     assert total > CLIENTS * 5
     db.session.rollback()  # a fresh snapshot: what the servers wrote
     views = Counter(dict(db.session.execute(

@@ -345,3 +345,33 @@ def test_back_links_lead_only_into_this_app(client, builder, team, foreign):
     assert posted.status_code == 400
     db.session.expire_all()
     assert db.session.get(type(victim), victim.id).full_name == victim.full_name
+
+
+def test_list_filters_are_built_per_request_without_rewriting_the_shared_view(app, team, make_user):
+    """A server's threads share each view instance. The case list reads its option lists (officers, kecamatan,
+    violence types) as they are now, per request, and never rebuilds the view's filter cache (rebuilding it while
+    another thread read it answered a list page with a 500 under load)."""
+    import threading
+
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "cases")
+    cache = (view._filters, view._filter_groups, view._filter_args)
+    make_user("petugas_baru", "petugas", full_name="Rina Petugas Baru")
+    statuses: list[int] = []
+
+    def reader() -> None:
+        with app.app_context():
+            client = app.test_client()
+            login(client, "kepala")
+            for _ in range(8):
+                response = client.get("/admin/cases/")
+                fresh = "Rina Petugas Baru" in response.get_data(as_text=True)  # an officer added after start
+                statuses.append(response.status_code if fresh else -response.status_code)
+
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 48
+    assert (view._filters, view._filter_groups, view._filter_args) == cache
+    assert all(a is b for a, b in zip(cache, (view._filters, view._filter_groups, view._filter_args), strict=True))

@@ -85,4 +85,49 @@
       runKnownHandler(handled, event);
     }
   }, true);
+
+  // The risk form: the running score and level as indicators are ticked (the server computes the same).
+  function updateRisk() {
+    var box = document.getElementById("risk-live");
+    if (!box) {
+      return;
+    }
+    var score = 0;
+    var forced = false;
+    document.querySelectorAll("input[data-weight]").forEach(function (input) {
+      if (input.checked) {
+        score += parseInt(input.getAttribute("data-weight"), 10) || 0;
+        forced = forced || input.getAttribute("data-forces-high") === "1";
+      }
+    });
+    var high = parseInt(box.getAttribute("data-high"), 10);
+    var medium = parseInt(box.getAttribute("data-medium"), 10);
+    var level = forced || score >= high ? "Tinggi" : (score >= medium ? "Sedang" : "Rendah");
+    document.getElementById("risk-live-score").textContent = String(score);
+    document.getElementById("risk-live-level").textContent = level + (forced ? " (indikator langsung tinggi)" : "");
+    box.className = "alert py-2 sticky-top " + (level === "Tinggi" ? "alert-danger" : (level === "Sedang" ? "alert-warning" : "alert-info"));
+  }
+
+  // Fields shown only while an option is ticked: `data-jangkau-when="id1 id2"` on their container (any of the
+  // named checkboxes ticked shows it). Without this script every group stays visible.
+  function updateConditional() {
+    document.querySelectorAll("[data-jangkau-when]").forEach(function (group) {
+      var shown = group.getAttribute("data-jangkau-when").split(/\s+/).some(function (id) {
+        var box = document.getElementById(id);
+        return box && box.checked;
+      });
+      group.hidden = !shown;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target instanceof Element && event.target.matches("input[data-weight]")) {
+      updateRisk();
+    }
+    updateConditional();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    updateRisk();
+    updateConditional();
+  });
 })();

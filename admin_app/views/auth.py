@@ -377,6 +377,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()  # also a login that waited for its second step
+    flash("Anda telah keluar. Sampai jumpa.", "success")
     return redirect(url_for("auth.login"))
 
 

@@ -102,6 +102,11 @@ class AccessMixin:
             return False
         return not self.allowed_roles or current_user.has_role(*self.allowed_roles)
 
+    def _run_view(self, fn, *args, **kwargs):
+        # Flask-Admin retries a view that raised TypeError as fn(cls=self): the real error (and its traceback)
+        # is replaced by "unexpected keyword argument 'cls'". We expose no plug views, so no retry.
+        return fn(self, *args, **kwargs)
+
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

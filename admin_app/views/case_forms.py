@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from admin_app.models import (
     User,
     utcnow,
 )
+from admin_app.sop.errors import MIN_REASON_LENGTH
 from admin_app.sop.letters import OutcomeRequest
 from admin_app.views.base import case_process, form_translations
 from admin_app.views.case_filters import _officer_options
@@ -90,15 +92,32 @@ class CaseForm(FlaskForm):
 
 
 # ---------------------------------------------------------------- transition forms
+@dataclass(frozen=True)
+class Section:
+    """A group of a transition form's fields under a heading, shown only while one of the `when` boxes is ticked
+    (`data-jangkau-when`, jangkau.js), with the rule it must meet said before the form is sent."""
+
+    heading: str | None
+    fields: tuple[str, ...]
+    when: tuple[str, ...] = ()
+    rule: str = ""
+
+
 class _Form(FlaskForm):
     """A transition form: `prepare` fills choices and first-visit defaults, `values` gives the handler's kwargs."""
+
+    SECTIONS: tuple[Section, ...] = ()  # none: the fields one after another
 
     class Meta:
         def get_translations(self, form):
             return form_translations("id")
 
-    def prepare(self, first_visit: bool, today: dt.date) -> None:
+    def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
         pass
+
+    def sections(self) -> list[tuple[Section, list]]:
+        """The sections with their bound fields, for the template."""
+        return [(section, [self[name] for name in section.fields]) for section in self.SECTIONS]
 
     def values(self) -> dict:
         return {name: f.data for name, f in self._fields.items() if name != "csrf_token"}
@@ -126,7 +145,7 @@ class InstructOutreachForm(_Form):
     signer_capacity = SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
     note = TextAreaField("Catatan (opsional)", validators=[Optional(), Length(max=2000)])
 
-    def prepare(self, first_visit: bool, today: dt.date) -> None:
+    def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
         self.officers.choices = [(int(i), n) for i, n in _officer_options()]
         if first_visit:
             self.outreach_date.data = today
@@ -142,7 +161,7 @@ class SimfoniForm(_Form):
     input_date = DateField("Tanggal input ke Simfoni PPA", validators=[DataRequired(message="Isi tanggal input.")])
     notes = TextAreaField("Catatan (opsional)", validators=[Optional(), Length(max=2000)])
 
-    def prepare(self, first_visit: bool, today: dt.date) -> None:
+    def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
         if first_visit:
             self.input_date.data = today
 
@@ -188,12 +207,27 @@ class InstructionForm(EmergencyReferralForm):
     transfer_recipient = StringField("Instansi tujuan pelimpahan", validators=[Optional(), Length(max=255)])
     transfer_basis = TextAreaField("Dasar pelimpahan", validators=[Optional(), Length(max=4000)])
 
-    FIRST_FIELDS = ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer", "outcome_close",
-                    "close_reason")
+    LETTER_FIELDS = ("recipient_address", "current_condition", "services_given", "documents_handed_over",
+                     "contact_person", "copies_to")
+    SECTIONS = (
+        Section(None, ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer",
+                       "outcome_close")),
+        Section("Rujukan", ("recipient", "purpose", "consent_override_reason"), when=("outcome_referral",)),
+        Section("Pelimpahan", ("authority", "transfer_recipient", "transfer_basis"), when=("outcome_transfer",),
+                rule="Wajib: kewenangan tujuan (Provinsi atau Pusat), instansi tujuan dan dasar pelimpahan."),
+        Section("Isi surat rujukan / pelimpahan", LETTER_FIELDS, when=("outcome_referral", "outcome_transfer"),
+                rule="Tidak wajib; yang diisi tercetak pada surat."),
+        Section("Penutupan kasus", ("close_reason",), when=("outcome_close",),
+                rule=f"Wajib: alasan penutupan (minimal {MIN_REASON_LENGTH} karakter). Kasus yang ditutup tidak "
+                     "dapat sekaligus dirujuk, dilimpahkan atau dilanjutkan ke manajemen kasus."),
+    )
 
-    def prepare(self, first_visit: bool, today: dt.date) -> None:
-        first = self.FIRST_FIELDS
-        self._fields = dict(sorted(self._fields.items(), key=lambda item: (item[0] not in first, first.index(item[0]) if item[0] in first else 0)))
+    def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
+        consent = "sudah diberikan" if case is not None and not case_process().letters.consent_refused(case) \
+            else "belum diberikan oleh semua korban/wali: isi alasan keadaan darurat"
+        referral = Section("Rujukan", self.SECTIONS[1].fields, self.SECTIONS[1].when,
+                           f"Wajib: lembaga tujuan dan tujuan rujukan. Persetujuan berbagi data {consent}.")
+        self.SECTIONS = (self.SECTIONS[0], referral, *self.SECTIONS[2:])
 
     def values(self) -> dict:
         return {"instruction": self.instruction.data, "outcomes": self.outcomes()}

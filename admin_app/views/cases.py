@@ -150,7 +150,7 @@ class CaseView(CaseScopedView):
             IntEqualFilter(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS]),
             EnumEqualFilter(Case.status, "Status", CaseStatus, STATUS_LABELS),
             OverdueFilter(Case.id, "Waktu", options=[("sekarang", "terlambat sekarang"), ("pernah", "pernah terlambat")]),
-            RiskLevelFilter(Case.id, "Tingkat risiko", options=[(lv.value, lv.value) for lv in RiskLevel]),
+            RiskLevelFilter(Case.id, "Tingkat risiko", options=[(lv.value, enum_label(lv)) for lv in RiskLevel]),
             ViolenceTypeFilter(Case.id, "Bentuk kekerasan", options=_violence_options),
             KecamatanFilter(Case.incident_region_id, "Kecamatan", options=_kecamatan_options),
             OfficerFilter(Case.id, "Petugas", options=_officer_options),
@@ -164,10 +164,20 @@ class CaseView(CaseScopedView):
         # one query per row.
         return super().get_query().options(selectinload(Case.steps), selectinload(Case.victims))
 
-    @expose("/")
-    def index_view(self):
-        self._refresh_filters_cache()  # option lists (officers, kecamatan, violence types) as they are now
-        return super().index_view()
+    def _get_filter_groups(self):
+        """The filter menus with their option lists (officers, kecamatan, violence types) as they are now. Built
+        for this request only: the view instance is shared by the server's threads, and rebuilding its cache
+        (Flask-Admin's _refresh_filters_cache) while another thread reads it failed a list page under load."""
+        groups: dict[str, list[dict]] = {}
+        for index, flt in enumerate(self._filters or ()):
+            groups.setdefault(str(flt.name), []).append({
+                "index": index,
+                "arg": self.get_filter_arg(index, flt),
+                "operation": str(flt.operation()),
+                "options": [(str(value), str(label)) for value, label in (flt.get_options(self) or ())] or None,
+                "type": flt.data_type,
+            })
+        return groups or None
 
     # -- who may do what
     @property
@@ -323,7 +333,7 @@ class CaseView(CaseScopedView):
             flash("Tindakan ini tidak dapat Anda lakukan pada kasus ini sekarang.", "error")
             return redirect(self.get_url(".details_view", id=case.id))
         form = FORMS[chosen.form](request.form if request.method == "POST" else None)
-        form.prepare(first_visit=request.method != "POST", today=dt.datetime.now(unit_zone()).date())
+        form.prepare(first_visit=request.method != "POST", today=dt.datetime.now(unit_zone()).date(), case=case)
         completes_step = chosen == step(case.current_step).action
         if request.method == "POST" and form.validate():
             number = case.current_step

@@ -11,6 +11,7 @@ from flask import abort, flash, has_app_context, request
 from flask_admin.form import rules
 from flask_admin.helpers import get_form_data
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional, ValidationError
@@ -57,6 +58,7 @@ from admin_app.views.field_document_base import (
     not_future,
     officer_choices,
 )
+from admin_app.views.presentation import date_text, enum_label
 
 
 class OutreachLogView(FieldDocumentView):
@@ -288,6 +290,9 @@ class RiskAssessmentView(FieldDocumentView):
     column_descriptions = {
         "final_level": "Tingkat dihitung dari bobot indikator. Petugas boleh menaikkan; menurunkan wajib disertai alasan.",
     }
+    column_details_list = ("case", "victim", "answers", "score", "computed_level", "final_level", "level_change_reason",
+                           "notes", "status", "filled_by", "completed_at", "updated_at")
+    column_formatters_detail = {"answers": lambda v, c, m, n: _present_indicators(m)}
 
     def _indicators(self):
         if not has_app_context():
@@ -297,8 +302,19 @@ class RiskAssessmentView(FieldDocumentView):
         ).scalars().all()
 
     def _with_indicators(self, form_class):
-        fields = {f"ind_{i.id}": BooleanField(f"{i.label} (bobot {i.weight}{', langsung tinggi' if i.forces_high else ''})") for i in self._indicators()}
+        fields = {
+            f"ind_{i.id}": BooleanField(
+                f"{i.label} (bobot {i.weight}{', langsung tinggi' if i.forces_high else ''})",
+                render_kw={"data-weight": i.weight, "data-forces-high": "1" if i.forces_high else "0"},
+            )
+            for i in self._indicators()
+        }
         return type("RiskForm", (form_class,), fields)
+
+    def render(self, template, **kwargs):
+        if template in (self.create_template, self.edit_template):
+            kwargs["risk_thresholds"] = load_risk_thresholds(db.session)
+        return super().render(template, **kwargs)
 
     def get_create_form(self):
         return self._with_indicators(super().get_create_form())
@@ -404,6 +420,14 @@ class InformedConsentView(FieldDocumentView):
         "consents_to_data_sharing": "Tanpa persetujuan ini surat rujukan hanya dapat diterbitkan dengan alasan darurat dari Kepala.",
     }
 
+    def render(self, template, **kwargs):
+        # The two consents are different papers: each page says which one it is.
+        model = kwargs.get("model")
+        purpose = model.purpose if model is not None else (self._purpose() if request.args.get("case_id") else None)
+        if purpose is not None:
+            kwargs["doc_title"] = enum_label(purpose)
+        return super().render(template, **kwargs)
+
     def _purpose(self) -> ConsentPurpose:
         try:
             return ConsentPurpose(request.args.get("purpose", ConsentPurpose.SERVICE.value))
@@ -458,12 +482,37 @@ class BiopsychosocialView(FieldDocumentView):
         return completeness.biopsychosocial_missing(model)
 
 
+def _plan_table(items) -> Markup:
+    """The plan's service rows as the paper form prints them."""
+    if not items:
+        return Markup("-")
+    rows = "".join(
+        f"<tr><td>{i}</td><td>{escape(item.service_type or '-')}</td><td>{escape(item.provider or '-')}</td>"
+        f"<td>{escape(item.responsible.full_name if item.responsible else '-')}</td>"
+        f"<td>{escape(date_text(item.target_date))}</td><td>{escape(enum_label(item.status))}</td>"
+        f"<td>{escape(item.notes or '-')}</td></tr>"
+        for i, item in enumerate(items, start=1)
+    )
+    return Markup('<table class="table table-sm mb-0" id="plan-items"><thead><tr><th>No</th><th>Layanan</th>'
+                  "<th>Pelaksana</th><th>Penanggung jawab</th><th>Target</th><th>Status</th><th>Catatan</th></tr>"
+                  f"</thead><tbody>{rows}</tbody></table>")
+
+
+def _present_indicators(assessment) -> Markup:
+    present = [a for a in assessment.answers if a.present]
+    if not present:
+        return Markup("Tidak ada indikator yang ada")
+    items = "".join(f"<li>{escape(a.indicator.label)} (bobot {a.weight})</li>" for a in present)
+    return Markup(f'<ul class="mb-0 pl-3" id="risk-answers">{items}</ul>')
+
+
 class InterventionPlanView(FieldDocumentView):
     allowed_roles = CASE_FILE_ROLES  # not needed for Simfoni recording: administration does not see it
     doc_code = "intervention_plan"
     form_columns = ("goal", "items", "notes", "mark_complete")
     form_rules = [rules.Field("goal"), rules.Field("items"), rules.Field("notes"), rules.Field("mark_complete")]
     column_labels = dict(FieldDocumentView.column_labels, goal="Tujuan intervensi", items="Rencana layanan", notes="Catatan")
+    column_formatters_detail = {"items": lambda v, c, m, n: _plan_table(m.items)}
     inline_models = [
         (
             InterventionPlanItem,

@@ -14,6 +14,7 @@ from admin_app.sop.access import my_work_clause
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.steps import step
 from admin_app.views.base import ProtectedIndexView, case_process
+from admin_app.views.presentation import time_text
 
 
 class HomeView(ProtectedIndexView):
@@ -41,5 +42,6 @@ class HomeView(ProtectedIndexView):
             zone=policy.zone,
             step_of=step,
             fmt_duration=format_duration,
+            fmt_time=lambda value: time_text(value, policy.zone),
             pending_grants=grants,
         )

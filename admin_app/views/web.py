@@ -108,8 +108,11 @@ def _enforce_session_limits(app: Flask):
 
 def init_request_hooks(app: Flask) -> None:
     from admin_app.models import RoleCode
+    from admin_app.views.presentation import date_text, enum_label
 
     app.jinja_env.globals["RoleCode"] = RoleCode  # templates check roles by the enum, never by a literal
+    app.jinja_env.globals["enum_label"] = enum_label  # and show enums by their label
+    app.jinja_env.globals["fmt_date"] = date_text
 
     @app.before_request
     def _before():

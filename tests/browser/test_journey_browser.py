@@ -378,7 +378,11 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(page, live_server, tea
     # Step 4, administrasi: Simfoni PPA registration; no narrative documents for this role.
     login(page, live_server, "administrasi")
     page.goto(case_url)
-    expect(page.locator("#documents")).to_have_count(0)
+    # Administration opens what Simfoni needs (complaint, identification, risk) to read, and nothing narrative.
+    expect(page.locator(f"#doc-identification-{victim.id} a", has_text="lihat")).to_have_count(1)
+    for code in ("outreach_log", "consent", "biopsychosocial", "intervention_plan"):
+        expect(page.locator(f"[id^='doc-{code}']")).to_have_count(0)
+    expect(page.locator("#documents a.doc-fill, #documents a.doc-edit")).to_have_count(0)
     expect(page.locator("#action-submit_report")).to_have_count(0)
     transition(page, "record_simfoni")
     page.fill("#registration_number", f"3671-{case_id:05d}-{today.year}")
