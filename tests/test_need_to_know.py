@@ -139,3 +139,51 @@ def test_administration_sees_what_simfoni_needs_and_not_the_narrative_documents(
         assert client.get(f"/admin/{endpoint}/").status_code == 200, endpoint
     for endpoint in ("outreach_log", "consent", "biopsychosocial", "intervention_plan"):
         assert client.get(f"/admin/{endpoint}/").status_code == 403, endpoint
+
+
+def test_administration_reveals_a_victims_identifiers_for_simfoni_one_person_at_a_time_audited(client, builder, team):
+    import sqlalchemy as sa
+
+    from admin_app.models import AuditEvent, Victim
+
+    case = builder.register(child=False)
+    builder.walk(case, 4)
+    victim = case.victims[0]
+    victim.nik, victim.family_card_number = "3671014708920003", "3671011203150007"
+    db.session.commit()
+    page_url = f"/admin/cases/details/?id={case.id}"
+    url = f"/admin/cases/identitas/{case.id}/{victim.id}"
+    login(client, "administrasi")
+    page = client.get(page_url).get_data(as_text=True)
+    assert f'id="reveal-{victim.id}"' in page and "3671014708920003" not in page  # masked until asked
+    assert client.get(url).status_code == 405  # never a link: a browser could prefetch it
+    assert client.post(url).status_code == 400  # no CSRF token
+    before = db.session.execute(sa.select(sa.func.max(AuditEvent.id))).scalar()
+    shown = client.post(url, data={"csrf_token": csrf_token(client, page_url)})
+    assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
+    assert "3671014708920003" in html and "3671011203150007" in html and victim.full_name in html
+    entry = db.session.execute(sa.select(AuditEvent).where(AuditEvent.id > before, AuditEvent.action == "reveal")
+                               ).scalar_one()
+    assert (entry.object_type, entry.object_id, entry.case_id) == ("victims", str(victim.id), case.id)
+    assert entry.detail == {"isian": ["NIK", "Nomor KK"]}
+    assert "3671" not in str(entry.detail)  # what was shown is named, never written
+    other = builder.register(child=False)
+    builder.walk(other, 4)
+    db.session.commit()
+    wrong = client.post(f"/admin/cases/identitas/{case.id}/{other.victims[0].id}",
+                        data={"csrf_token": csrf_token(client, page_url)})
+    assert wrong.status_code == 404  # a victim of another case, through this case
+
+    # Nobody else's rules change: the team and the head do not get the button or the page, and neither does
+    # administration once the case has left step 4.
+    for username in ("petugas1", "kepala"):
+        fresh = client.application.test_client()
+        login(fresh, username)
+        assert f'id="reveal-{victim.id}"' not in fresh.get(page_url).get_data(as_text=True)
+        assert fresh.post(url, data={"csrf_token": csrf_token(fresh, page_url)}).status_code == 403, username
+    builder.walk(case, 5)
+    db.session.commit()
+    assert f'id="reveal-{victim.id}"' not in client.get(page_url).get_data(as_text=True)
+    assert client.post(url, data={"csrf_token": csrf_token(client, page_url)}).status_code in (403, 404)
+    assert db.session.get(Victim, victim.id).nik == "3671014708920003"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
-from admin_app.sop.steps import FIRST_STEP, Actor, steps_of
+from admin_app.sop.steps import FIRST_STEP, Actor, step, steps_of
 
 # Administration needs a case from its first step on (Simfoni recording), and keeps it readable afterwards.
 ADMINISTRATION_FROM_STEP = min(s.number for s in steps_of(RoleCode.ADMINISTRASI))
@@ -81,3 +81,12 @@ def my_work_clause(user: User) -> ColumnElement[bool] | None:
     if not clauses:
         return None
     return and_(Case.status == CaseStatus.OPEN, or_(*clauses))
+
+
+def revealable_identifiers(user: User, case: Case) -> tuple[str, ...]:
+    """The victim identifiers `user` may have shown in full on this case now: those the current step declares
+    (`Step.reveals`), to the step's owner role, while the case is open. Case access is checked by the caller."""
+    current = step(case.current_step)
+    if case.status != CaseStatus.OPEN or not current.reveals or not user.has_role(current.role):
+        return ()
+    return current.reveals

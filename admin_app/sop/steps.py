@@ -145,6 +145,9 @@ class Step:
     returns: tuple[Return, ...] = ()
     side_actions: tuple[StepAction, ...] = ()  # offered during the step, not completing it
     editable: tuple[str, ...] = ()  # EDIT_* and field document codes changeable while the case is here
+    # Victim identifiers (column names) the step's owner may have shown in full, one person at a time and
+    # audited, because the step's work needs them typed elsewhere (Simfoni PPA). Everywhere else they stay masked.
+    reveals: tuple[str, ...] = ()
 
     @property
     def actor_label(self) -> str:
@@ -233,6 +236,7 @@ STEPS: tuple[Step, ...] = (
         ),
         returns=(Return(3, RoleCode.ADMINISTRASI),),  # incomplete field documents
         side_actions=(EMERGENCY_REFERRAL,),
+        reveals=("nik", "family_card_number"),
         time_standard=TimeStandard(20, TimeUnit.MINUTES),
         outputs=("Laporan kasus dalam aplikasi Simfoni PPA",),
     ),

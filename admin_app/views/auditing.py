@@ -7,7 +7,7 @@ import logging
 from flask import g, request
 from flask_login import current_user
 
-from admin_app.extensions import db
+from admin_app.extensions import db, write_intent
 from admin_app.security.audit import Actor, record
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,12 @@ def audit_now(action: str, *, once_per_request: bool = False, **fields) -> None:
             return
         seen.add(key)
     try:
-        record(db.engine, current_actor(), action, **fields)
+        actor = current_actor()  # may load the user's roles: before the request's transaction ends
+        if write_intent.get() and db.engine.dialect.name == "sqlite":
+            # A POST (e.g. revealing an identifier) holds SQLite's write lock from its first read, and this entry
+            # is written on its own connection: end the request's transaction first. Call it with nothing unsaved.
+            db.session.rollback()
+        record(db.engine, actor, action, **fields)
     except Exception:  # noqa: BLE001
         log.exception("AUDIT WRITE FAILED (access refused): %s on %s", action, fields.get("object_type"))
         raise AuditUnavailable() from None

@@ -35,7 +35,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.security.audit import describe_changes
-from admin_app.sop.access import can_view_case, sees_full_case_file
+from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.errors import ProcessError
 from admin_app.sop.steps import (
@@ -53,7 +53,7 @@ from admin_app.sop.steps import (
     step,
     step_editing,
 )
-from admin_app.views.auditing import audit
+from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone, version_matches
 from admin_app.views.case_filters import (
     EnumEqualFilter,
@@ -68,6 +68,7 @@ from admin_app.views.case_filters import (
     _violence_options,
 )
 from admin_app.views.case_forms import FORMS, URGENCY_LABELS, CaseForm
+from admin_app.views.people import PERSON_LABELS
 from admin_app.views.presentation import date_text, enum_label
 
 STATUS_LABELS = {CaseStatus.OPEN: "Dalam proses", CaseStatus.FINISHED: "Selesai"}
@@ -308,6 +309,7 @@ class CaseView(CaseScopedView):
             "letters": letters,
             "high_risk": process.high_risk_victims(case),
             "full_file": sees_full_case_file(current_user),
+            "reveals": [PERSON_LABELS[name] for name in revealable_identifiers(user, case)],
             "now": now,
             "fmt_time": self.local_time,
             "fmt_duration": format_duration,
@@ -366,6 +368,26 @@ class CaseView(CaseScopedView):
             missing=process.missing_inputs(case) if completes_step else [],
             return_url=self.get_url(".details_view", id=case.id),
         )
+
+
+    # -- identifiers shown in full for the step's work (Simfoni PPA): one person at a time, audited first
+    @expose("/identitas/<int:case_id>/<int:victim_id>", methods=("POST",))
+    def reveal_identifiers(self, case_id: int, victim_id: int):
+        case = self.get_one(str(case_id))  # scoped: a case this user may not see is not found
+        victim = next((v for v in case.victims if v.id == victim_id), None) if case is not None else None
+        if victim is None:
+            abort(404)
+        fields = revealable_identifiers(current_user, case)
+        if not fields:
+            audit("refused", object_type="victims", object_id=victim.id, case_id=case.id, outcome="refused",
+                  detail={"url": request.path})
+            abort(403)
+        identifiers = [(PERSON_LABELS[name], getattr(victim, name) or "-") for name in fields]
+        shown = {"case_number": case.case_number, "name": victim.full_name}
+        ids = {"object_id": victim.id, "case_id": case.id}
+        audit_now("reveal", object_type="victims", **ids, detail={"isian": [label for label, _ in identifiers]})
+        return self.render("admin/case_identifiers.html", shown=shown, identifiers=identifiers,
+                           return_url=self.get_url(".details_view", id=ids["case_id"]))
 
 
 # ---------------------------------------------------------------- case page pieces

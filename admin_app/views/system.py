@@ -377,10 +377,10 @@ class LetterTypeView(SecureModelView):
     }
     column_formatters = {"number_pattern": lambda v, c, m, n: Markup(f"<code>{escape(m.number_pattern)}</code>")}
     column_descriptions = {
-        "number_pattern": Markup(
-            "Penanda yang tersedia: <code>{klasifikasi}</code>, <code>{urut}</code> (atau <code>{urut:03d}</code>), "
-            "<code>{bulan}</code>, <code>{bulan_romawi}</code>, <code>{tahun}</code>. "
-            "Contoh: <code>{klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}</code>"
+        # Plain text: the list shows it as a tooltip, where markup would be read out as tags.
+        "number_pattern": (
+            "Penanda yang tersedia: {klasifikasi}, {urut} (atau {urut:03d}), {bulan}, {bulan_romawi}, {tahun}. "
+            "Contoh: {klasifikasi}/{urut:03d}/UPTD-PPA/{bulan_romawi}/{tahun}"
         ),
     }
 

@@ -15,7 +15,8 @@
   <test>/<desktop|phone>/NN-<path>.png in visit order, as the page looked at the test's first action on it
   (Page/Locator actions; `page.keyboard`/`page.mouse` are not watched); `screenshot(page, "label")` adds one on
   demand (e.g. with a menu open).
-- A response with status >= 500 fails the test that caused it.
+- A response with status >= 500 fails the test that caused it, and so does a page that does not read in Bahasa
+  Indonesia (English words, raw values, machine times: tests/reading.py), read as each screenshot is taken.
 - Browser journeys run on SQLite only (`database_url` is narrowed below); the test-client suites cover both
   databases.
 """
@@ -33,6 +34,7 @@ import pytest
 
 from tests.browser.helpers import TEST_PASSWORD, has_no_horizontal_scroll, login, screenshot  # noqa: F401 - re-exported
 from tests.conftest import missing_service
+from tests.reading import problems_in, visible_text
 
 SCREENSHOTS_KEY = pytest.StashKey[Path]()
 
@@ -123,6 +125,7 @@ class _Recorder:
         self.pending = False
         self.saved: list[Path] = []
         self.server_errors: list[str] = []
+        self.reading_problems: list[str] = []
 
     def shoot(self, label: str | None = None) -> Path | None:
         self.pending = False
@@ -135,7 +138,18 @@ class _Recorder:
             return None
         self.count += 1
         self.saved.append(path)
+        self.read()
         return path
+
+    def read(self) -> None:
+        """What the page says as shot: English words, raw values or machine times fail the test (tests/reading)."""
+        try:
+            html = self.page.content()
+        except Exception:  # noqa: BLE001 - the page is already navigating away; its next shot is read
+            return
+        found = problems_in(visible_text(html))
+        if found:
+            self.reading_problems.append(f"{self.page.url}: {sorted(set(found))}")
 
     def flush(self) -> None:
         if self.pending and not self.page.is_closed():
@@ -203,6 +217,8 @@ def _close(context, recorder) -> None:
     context.close()
     if recorder.server_errors:
         pytest.fail("server errors during the browser test:\n" + "\n".join(recorder.server_errors))
+    if recorder.reading_problems:
+        pytest.fail("pages that do not read in Bahasa Indonesia:\n" + "\n".join(recorder.reading_problems))
 
 
 @pytest.fixture

@@ -103,7 +103,12 @@ def submit_transition(page) -> None:
 
 
 def logout(page) -> None:
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible():  # a phone: the menu is folded behind the toggler
+        toggler.click()
+        expect(page.locator("#admin-navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
     page.click("#user-menu")
+    expect(page.locator("#logout-button")).to_be_visible()
     with page.expect_navigation():
         page.click("#logout-button")
     expect(page.locator("#login-submit")).to_be_visible()
@@ -237,7 +242,10 @@ def fill_field_documents(page, victim_id: int, today: dt.date, after_each=None) 
 # --- 1. the whole SOP through the screens -------------------------------------------------------------------
 
 
-def test_a_case_goes_from_step_1_to_6_through_the_screens(page, live_server, team):
+@pytest.mark.parametrize("screen", ["page", "phone_page"], ids=["desktop", "phone"])
+def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_server, team):
+    """Also at 390 px; every page it visits is read for English and raw values (tests/browser/conftest.py)."""
+    page = request.getfixturevalue(screen)
     today = dt.datetime.now(JAKARTA).date()
 
     # Step 1, petugas1: the case information from "Tugas Saya".
@@ -417,6 +425,17 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(page, live_server, tea
     page.goto(case_url)
     expect(page.locator("#action-submit_report")).to_have_count(0)
     transition(page, "give_instruction")
+    # Each outcome's fields show only while it is ticked, with its rule said first.
+    expect(page.locator("#recipient")).to_be_hidden()
+    expect(page.locator("#close_reason")).to_be_hidden()
+    page.get_by_label(re.compile("^Rujukan layanan")).check()
+    expect(page.locator("#recipient")).to_be_visible()
+    expect(page.locator("fieldset:has(#recipient) .section-rule")).to_contain_text("Persetujuan berbagi data sudah diberikan")
+    expect(page.locator("#recipient_address")).to_be_visible()  # the letter's fields, shared with the transfer
+    expect(page.locator("#transfer_basis")).to_be_hidden()
+    screenshot(page, "instruction-referral-ticked")
+    page.get_by_label(re.compile("^Rujukan layanan")).uncheck()
+    expect(page.locator("#recipient")).to_be_hidden()
     page.fill("#instruction", "Lanjutkan ke manajemen kasus sesuai rencana intervensi.")
     page.get_by_label("Lanjut ke manajemen kasus").check()
     submit_transition(page)
