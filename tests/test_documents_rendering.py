@@ -108,6 +108,12 @@ def test_victim_names_in_free_text_become_initials():
     assert initials_only(text, [victim]) == "R.A. dipanggil R.A.; ibu R.A. melapor. R.A.-nya? Rahmat tidak terkait."
 
 
+def test_initials_are_made_of_letters_only():
+    for name, initials in (("Siti Nur'aini & Dewi", "S.N.D."), ("dr. Ayu  P. Lestari", "D.A.P.L."),
+                           ("R. A. Kartini 2", "R.A.K."), ("Ömer Çelik", "Ö.Ç."), ("& 123", "")):
+        assert Victim(full_name=name).initials == initials, name
+
+
 def test_data_hash_is_canonical():
     assert data_sha256({"a": 1, "b": [{"x": "1", "y": "2"}]}) == data_sha256({"b": [{"y": "2", "x": "1"}], "a": 1})
     assert data_sha256({"a": "1"}) != data_sha256({"a": "2"})

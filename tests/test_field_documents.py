@@ -267,3 +267,16 @@ def test_each_form_prints_without_admin_chrome(client, builder, team):
         assert "data-jangkau-print" in response.get_data(as_text=True)
     css = client.get("/static/jangkau.css").get_data(as_text=True)
     assert "@media print" in css and "size: A4" in css
+
+
+def test_the_witness_is_not_the_officer_who_explains():
+    from admin_app.models import InformedConsent, User
+    from admin_app.sop.completeness import consent_missing, same_person
+
+    officer = User(username="rina", full_name="Rina Marlina, S.Psi.")
+    consent = InformedConsent(consenter_name="Siti", decision=None, filled_by=officer)
+    for witness, flagged in (("rina  marlina", True), ("Rina Marlina, S.Psi.", True), ("Suryani (Ketua RT 003)", False),
+                             (None, False)):
+        consent.witness_name = witness
+        assert any("saksi" in m for m in consent_missing(consent, victim_is_child=False)) is flagged, witness
+    assert not same_person("", "") and not same_person(None, "Rina")

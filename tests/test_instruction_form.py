@@ -29,12 +29,20 @@ def test_the_step_6_form_groups_fields_by_outcome_and_says_the_rules_first(clien
     login(client, "kepala")
     url = f"/admin/cases/langkah/{case.id}/give_instruction"
     html = client.get(url).get_data(as_text=True)
-    groups = dict(re.findall(r'data-jangkau-when="([^"]+)"\s+id="(section-\d+)"', html))
-    assert set(groups) == {"outcome_referral", "outcome_transfer", "outcome_referral outcome_transfer",
-                           "outcome_close"}
-    referral = html[html.index('id="' + groups["outcome_referral"] + '"'):]
-    referral = referral[:referral.index("</fieldset>")]
-    assert "Rujukan" in referral and 'id="recipient"' in referral and "Persetujuan berbagi data" in referral
+    groups = re.findall(r'data-jangkau-when="([^"]+)"\s+id="(section-\d+)"', html)
+    both = "outcome_referral outcome_transfer"  # the consent and the letter's fields serve both letters
+    assert sorted(when for when, _ in groups) == sorted(["outcome_referral", "outcome_transfer", "outcome_close",
+                                                         both, both])
+
+    def group_with(field: str) -> str:
+        before = html[:html.index(f'id="{field}"')]
+        return html[before.rindex("<fieldset"):html.index("</fieldset>", len(before))]
+
+    assert "Rujukan" in group_with("recipient") and 'data-jangkau-when="outcome_referral"' in group_with("recipient")
+    assert "Maksud pelimpahan" in group_with("transfer_basis")
+    consent = group_with("consent_override_reason")
+    assert 'data-jangkau-when="outcome_referral outcome_transfer"' in consent
+    assert "Persetujuan berbagi data sudah diberikan" in consent or "belum diberikan" in consent
     assert 'id="recipient"' not in html[:html.index('data-jangkau-when')]  # not among the always-shown fields
     assert "Wajib: alasan penutupan" in html
 
@@ -47,3 +55,34 @@ def test_the_step_6_form_groups_fields_by_outcome_and_says_the_rules_first(clien
     assert db.session.get(Case, case.id).current_step == 6
     assert db.session.execute(sa.select(sa.func.count()).select_from(Letter)
                               .where(Letter.case_id == case.id, Letter.letter_type_id.isnot(None))).scalar_one() == 1
+
+
+def _issue(client, case, **fields):
+    url = f"/admin/cases/langkah/{case.id}/give_instruction"
+    data = {"csrf_token": csrf_token(client, url), "instruction": "Limpahkan ke provinsi.", "authority": "",
+            **fields}
+    return client.post(url, data=data)
+
+
+def test_a_transfer_needs_consent_or_the_heads_written_emergency_reason(client, builder):
+    """A transfer sends the victim's data to the province or the ministry: the consent rule of the referral."""
+    from admin_app.models import ConsentPurpose, InformedConsent, TransferLetter
+
+    case = builder.walk(builder.register(), 6)
+    for consent in db.session.execute(sa.select(InformedConsent).where(InformedConsent.case_id == case.id,
+                                                                       InformedConsent.purpose == ConsentPurpose.SERVICE)).scalars():
+        consent.consents_to_data_sharing = False
+    db.session.commit()
+    login(client, "kepala")
+    transfer = {"outcome_transfer": "y", "authority": "provinsi", "transfer_recipient": "UPTD PPA Provinsi Banten",
+                "transfer_purpose": "Pendampingan lintas kabupaten", "transfer_basis": "Korban pindah ke Kab. Serang"}
+    refused = _issue(client, case, **transfer)
+    assert any("persetujuan berbagi data" in m for m in page_messages(refused)), page_messages(refused)
+    assert "belum diberikan" in refused.get_data(as_text=True)  # the rule said on the form itself
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).current_step == 6
+    done = _issue(client, case, **transfer, consent_override_reason="Korban terancam; data perlu segera dikirim.")
+    assert done.status_code == 302, page_messages(done)
+    letter = db.session.execute(sa.select(TransferLetter).where(TransferLetter.case_id == case.id)).scalar_one()
+    assert letter.purpose == "Pendampingan lintas kabupaten"  # "Maksud pelimpahan" is saved (and printed)
+    assert letter.consent_override_reason.startswith("Korban terancam")

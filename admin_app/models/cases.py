@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 
 from sqlalchemy import (
     Boolean,
@@ -244,7 +245,9 @@ class PersonMixin:
     @property
     def initials(self) -> str:
         """Letters that leave the office name a person by initials only."""
-        parts = [p for p in (self.full_name or "").replace(".", " ").split() if p]
+        # Words of letters only (an apostrophe inside a word keeps it one word: Nur'aini); "&", digits and
+        # other symbols are never taken as an initial.
+        parts = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", self.full_name or "")
         return ".".join(p[0].upper() for p in parts) + ("." if parts else "")
 
     def age_on(self, day: dt.date) -> int | None:

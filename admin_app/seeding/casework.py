@@ -222,7 +222,7 @@ class CaseWriter:
                         consents_to_services=True, consents_to_data_sharing=consent_sharing,
                         sharing_institutions="RSUD Kota Tangerang; Unit PPA Polres" if consent_sharing else None,
                         consents_to_simfoni=True, decision=ConsentDecision.GIVEN, consent_date=case.reported_date,
-                        place="Tangerang", witness_name=officer.full_name,
+                        place="Tangerang", witness_name="Suryani (Ketua RT 003)",
                     )
                 )
         session.add(

@@ -110,7 +110,17 @@ def consent_missing(consent: InformedConsent, victim_is_child: bool) -> list[str
         missing.append("hubungan wali dengan korban")
     if consent.consents_to_data_sharing and _blank(consent.sharing_institutions):
         missing.append("lembaga yang boleh menerima data")
+    if consent.filled_by is not None and same_person(consent.witness_name, consent.filled_by.full_name):
+        missing.append("saksi selain petugas yang menjelaskan (petugas tidak dapat menjadi saksinya sendiri)")
     return missing
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """Two typed names of one person: the name before any title after a comma, case and spacing ignored."""
+    def name(text: str) -> str:
+        return " ".join(text.split(",")[0].casefold().split())
+
+    return bool(a and b and name(a) and name(a) == name(b))
 
 
 def biopsychosocial_missing(assessment: BiopsychosocialAssessment) -> list[str]:

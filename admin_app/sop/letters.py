@@ -115,6 +115,11 @@ class LetterIssuer:
                     "persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA"
                 )
         if outcome.kind == OutcomeKind.TRANSFER:
+            # A transfer sends the victim's data to the province or the ministry: the same consent as a referral.
+            if self.consent_refused(case) and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
+                problems.append(
+                    "persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA"
+                )
             if outcome.authority in (None, Authority.KOTA):
                 problems.append("kewenangan tujuan pelimpahan (Provinsi atau Pusat)")
             if not text(outcome.recipient):
@@ -150,7 +155,8 @@ class LetterIssuer:
     def transfer(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> TransferLetter:
         letter = self._external(
             TransferLetter, case, outcome, subject="Pelimpahan Kasus", authority=outcome.authority,
-            transfer_basis=text(outcome.transfer_basis),
+            purpose=text(outcome.purpose) or None, transfer_basis=text(outcome.transfer_basis),
+            consent_override_reason=text(outcome.consent_override_reason) or None,
         )
         self.fill(letter, signer, letter_date, None)
         self.session.add(letter)

@@ -205,6 +205,7 @@ class InstructionForm(EmergencyReferralForm):
         "Kewenangan tujuan pelimpahan", choices=[("", "-")] + [(a.value, AUTHORITY_LABELS[a]) for a in Authority if a != Authority.KOTA]
     )
     transfer_recipient = StringField("Instansi tujuan pelimpahan", validators=[Optional(), Length(max=255)])
+    transfer_purpose = TextAreaField("Maksud pelimpahan", validators=[Optional(), Length(max=2000)])
     transfer_basis = TextAreaField("Dasar pelimpahan", validators=[Optional(), Length(max=4000)])
 
     LETTER_FIELDS = ("recipient_address", "current_condition", "services_given", "documents_handed_over",
@@ -212,9 +213,13 @@ class InstructionForm(EmergencyReferralForm):
     SECTIONS = (
         Section(None, ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer",
                        "outcome_close")),
-        Section("Rujukan", ("recipient", "purpose", "consent_override_reason"), when=("outcome_referral",)),
-        Section("Pelimpahan", ("authority", "transfer_recipient", "transfer_basis"), when=("outcome_transfer",),
+        Section("Rujukan", ("recipient", "purpose"), when=("outcome_referral",),
+                rule="Wajib: lembaga tujuan dan tujuan rujukan."),
+        Section("Pelimpahan", ("authority", "transfer_recipient", "transfer_purpose", "transfer_basis"),
+                when=("outcome_transfer",),
                 rule="Wajib: kewenangan tujuan (Provinsi atau Pusat), instansi tujuan dan dasar pelimpahan."),
+        # Rujukan and pelimpahan both send the victim's data out: one consent rule for both (sop/letters.py).
+        Section("Persetujuan berbagi data", ("consent_override_reason",), when=("outcome_referral", "outcome_transfer")),
         Section("Isi surat rujukan / pelimpahan", LETTER_FIELDS, when=("outcome_referral", "outcome_transfer"),
                 rule="Tidak wajib; yang diisi tercetak pada surat."),
         Section("Penutupan kasus", ("close_reason",), when=("outcome_close",),
@@ -223,11 +228,14 @@ class InstructionForm(EmergencyReferralForm):
     )
 
     def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
-        consent = "sudah diberikan" if case is not None and not case_process().letters.consent_refused(case) \
-            else "belum diberikan oleh semua korban/wali: isi alasan keadaan darurat"
-        referral = Section("Rujukan", self.SECTIONS[1].fields, self.SECTIONS[1].when,
-                           f"Wajib: lembaga tujuan dan tujuan rujukan. Persetujuan berbagi data {consent}.")
-        self.SECTIONS = (self.SECTIONS[0], referral, *self.SECTIONS[2:])
+        given = case is not None and not case_process().letters.consent_refused(case)
+        consent = Section(
+            "Persetujuan berbagi data", self.SECTIONS[3].fields, self.SECTIONS[3].when,
+            "Persetujuan berbagi data sudah diberikan oleh korban/wali." if given else
+            "Persetujuan berbagi data belum diberikan oleh semua korban/wali: rujukan atau pelimpahan hanya dapat "
+            f"diterbitkan dengan alasan keadaan darurat dari Kepala (minimal {MIN_REASON_LENGTH} karakter).",
+        )
+        self.SECTIONS = (*self.SECTIONS[:3], consent, *self.SECTIONS[4:])
 
     def values(self) -> dict:
         return {"instruction": self.instruction.data, "outcomes": self.outcomes()}
@@ -253,7 +261,8 @@ class InstructionForm(EmergencyReferralForm):
             chosen.append(
                 OutcomeRequest(OutcomeKind.TRANSFER, recipient=self.transfer_recipient.data,
                                authority=Authority(self.authority.data) if self.authority.data else None,
-                               transfer_basis=self.transfer_basis.data, **letter)
+                               purpose=self.transfer_purpose.data, transfer_basis=self.transfer_basis.data,
+                               consent_override_reason=self.consent_override_reason.data, **letter)
             )
         if self.outcome_close.data:
             chosen.append(OutcomeRequest(OutcomeKind.CLOSE, close_reason=self.close_reason.data))

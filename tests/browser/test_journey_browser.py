@@ -205,7 +205,7 @@ def fill_field_documents(page, victim_id: int, today: dt.date, after_each=None) 
     page.select_option("#decision", label="Setuju")
     fill_date(page, "#consent_date", today)
     page.fill("#place", "Tangerang")
-    page.fill("#witness_name", "Rina Marlina, S.Psi.")
+    page.fill("#witness_name", "Suryani (Ketua RT 003)")
     tick(page, "#mark_complete")
     save_form(page)
     expect_saved_on_case_page(page, "consent", victim_id)
@@ -430,7 +430,8 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_
     expect(page.locator("#close_reason")).to_be_hidden()
     page.get_by_label(re.compile("^Rujukan layanan")).check()
     expect(page.locator("#recipient")).to_be_visible()
-    expect(page.locator("fieldset:has(#recipient) .section-rule")).to_contain_text("Persetujuan berbagi data sudah diberikan")
+    expect(page.locator("fieldset:has(#consent_override_reason) .section-rule")).to_contain_text(
+        "Persetujuan berbagi data sudah diberikan")
     expect(page.locator("#recipient_address")).to_be_visible()  # the letter's fields, shared with the transfer
     expect(page.locator("#transfer_basis")).to_be_hidden()
     screenshot(page, "instruction-referral-ticked")
