@@ -1,5 +1,6 @@
 """The migrations build the schema from nothing, and what they build is what the models say."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -43,3 +44,21 @@ def test_foreign_keys_are_enforced(app):
         db.session.rollback()
     else:  # pragma: no cover - the assertion below reports it
         raise AssertionError("a region with a missing parent was stored: foreign keys are off")
+
+
+def test_a_letter_may_be_sangat_rahasia_and_nothing_else_new(app, builder):
+    """Migration 0008: the widened column takes "Sangat Rahasia" and its check still refuses anything else."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from admin_app.extensions import db
+    from admin_app.models import Letter
+
+    case = builder.walk(builder.register(), 3)
+    db.session.commit()
+    letter_id = db.session.execute(sa.select(Letter.id).where(Letter.case_id == case.id)).scalar_one()
+    db.session.execute(sa.text("UPDATE letters SET nature = 'Sangat Rahasia' WHERE id = :i"), {"i": letter_id})
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(sa.text("UPDATE letters SET nature = 'Penting' WHERE id = :i"), {"i": letter_id})
+    db.session.rollback()

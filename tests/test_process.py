@@ -160,7 +160,8 @@ def test_step_six_outcomes_and_their_letters(builder, team):
     record = process.give_instruction(
         kepala, case, instruction="Rujuk dan limpahkan",
         outcomes=[
-            OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD Kota Tangerang", purpose="Visum et repertum"),
+            OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD Kota Tangerang", purpose="Visum et repertum",
+                           services_given="Konseling awal", current_condition="Aman, memar di lengan"),
             OutcomeRequest(OutcomeKind.TRANSFER, recipient="UPTD PPA Provinsi Banten", authority=Authority.PROVINSI,
                            transfer_basis="Pelaku dan korban berdomisili lintas kabupaten/kota"),
         ],
@@ -178,7 +179,8 @@ def test_referral_without_consent_to_share_needs_the_heads_emergency_reason(buil
     builder.walk(case, 3)
     builder.fill_field_documents(case, team.officers[0], consent_sharing=False)
     db.session.commit()
-    outcome = OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD", purpose="Pertolongan darurat")
+    outcome = OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD", purpose="Pertolongan darurat",
+                             services_given="Pertolongan pertama", current_condition="Tidak sadar")
     assert "keadaan darurat" in refused(builder.process.issue_emergency_referral, team.kepala, case, outcome)
     outcome.consent_override_reason = "Korban tidak sadar, perlu tindakan medis segera"
     letter = builder.process.issue_emergency_referral(team.kepala, case, outcome)
@@ -195,7 +197,8 @@ def test_high_risk_is_flagged_and_the_head_may_refer_at_once(builder, team):
     codes = [a.code for a in builder.process.available_actions(team.kepala, case)]
     assert "emergency_referral" in codes
     refused(builder.process.issue_emergency_referral, team.officers[0], case,
-            OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD", purpose="Darurat"))
+            OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD", purpose="Darurat", services_given="Konseling",
+                           current_condition="Terluka"))
 
 
 @pytest.mark.parametrize("at_step, to_step, role", [(2, 1, "kepala"), (6, 5, "kepala"), (4, 3, "administrasi")])
@@ -266,3 +269,24 @@ def test_a_refused_transition_changes_nothing(builder, team):
     assert state(case) == before
     assert db.session.execute(sa.select(sa.func.count()).select_from(Letter)).scalar_one() == letters
     assert db.session.get(Case, case.id).current_step == 3
+
+
+def test_a_referral_needs_what_the_recipient_must_know_and_says_its_attachments(builder, team):
+    """A referral cannot be issued without the services given and the current condition (both printed); its
+    "Lampiran" counts the documents handed over; its Sifat is the head's choice."""
+    from admin_app.models import LetterNature
+
+    case = builder.register()
+    builder.walk(case, 3)
+    db.session.commit()
+    outcome = OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD", purpose="Visum")
+    problems = refused(builder.process.issue_emergency_referral, team.kepala, case, outcome)
+    assert "layanan yang sudah diberikan" in problems and "kondisi korban saat ini" in problems
+    outcome.services_given, outcome.current_condition = "Konseling awal", "Aman di rumah kakak"
+    outcome.documents_handed_over = "Formulir pengaduan\n\nHasil asesmen risiko\nSurat persetujuan"
+    outcome.nature = LetterNature.SANGAT_RAHASIA
+    outcome.consent_override_reason = "Korban terluka parah, belum dapat ditanya persetujuannya"  # no consent yet
+    letter = builder.process.issue_emergency_referral(team.kepala, case, outcome)
+    db.session.commit()
+    db.session.refresh(letter)
+    assert (letter.attachment, letter.nature) == ("3 (tiga) berkas", LetterNature.SANGAT_RAHASIA)

@@ -24,9 +24,12 @@ class LetterStatus(str, enum.Enum):
 
 
 class LetterNature(str, enum.Enum):
+    """Sifat surat, as the head chooses it for each letter."""
+
+    BIASA = "Biasa"
     SEGERA = "Segera"
     RAHASIA = "Rahasia"
-    BIASA = "Biasa"
+    SANGAT_RAHASIA = "Sangat Rahasia"
 
 
 class Authority(str, enum.Enum):

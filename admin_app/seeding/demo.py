@@ -13,7 +13,7 @@ import random
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin_app.models import Case, OutcomeKind, Role, RoleCode, User, utcnow
+from admin_app.models import Case, LetterNature, OutcomeKind, Role, RoleCode, User, utcnow
 from admin_app.security.passwords import hash_password
 from admin_app.seeding.casework import CaseWriter, SettableClock, Team
 from admin_app.sop.process import OutcomeRequest
@@ -79,7 +79,10 @@ def load_demo_cases(session: Session, users: dict[str, User], *, count: int = 30
         outcomes = None
         if target == 7 and rng.random() < 0.5:
             outcomes = [OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD Kota Tangerang", purpose="Pemeriksaan dan visum",
-                                       contact_person=f"{officers[0].full_name}")]
+                                       services_given="Konseling awal dan pendampingan oleh petugas UPTD PPA",
+                                       current_condition="Korban aman di rumah kerabat; memar di lengan kiri",
+                                       documents_handed_over="Formulir pengaduan\nHasil asesmen risiko",
+                                       nature=LetterNature.SEGERA, contact_person=f"{officers[0].full_name}")]
         builder.walk(case, target, officers=officers, late_step=late, outcomes=outcomes)
     session.flush()
     return len(plan)

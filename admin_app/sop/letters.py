@@ -59,6 +59,29 @@ def text(value: str | None) -> str:
     return (value or "").strip()
 
 
+_NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh")
+
+
+def attachment_text(documents: str | None) -> str:
+    """"Lampiran" of a letter: how many documents are handed over (one per line typed), `3 (tiga) berkas`."""
+    count = len([line for line in (documents or "").splitlines() if line.strip()])
+    if count == 0:
+        return "-"
+    return f"{count} ({_NUMBER_WORDS[count]}) berkas" if count < len(_NUMBER_WORDS) else f"{count} berkas"
+
+
+# What each letter needs before it can be issued (printed on it): the outcome's field, and its name in a refusal.
+_REQUIRED = {
+    OutcomeKind.REFERRAL: (
+        ("recipient", "lembaga tujuan rujukan"), ("purpose", "tujuan rujukan"),
+        # what the receiving institution must know to act
+        ("services_given", "layanan yang sudah diberikan"), ("current_condition", "kondisi korban saat ini"),
+    ),
+    OutcomeKind.TRANSFER: (("recipient", "instansi tujuan pelimpahan"), ("transfer_basis", "dasar pelimpahan")),
+}
+_SHARES_DATA = (OutcomeKind.REFERRAL, OutcomeKind.TRANSFER)
+
+
 class LetterIssuer:
     def __init__(self, session: Session, clock: Callable[[], dt.datetime]):
         self.session = session
@@ -102,37 +125,22 @@ class LetterIssuer:
         return False
 
     def outcome_problems(self, case: Case, outcome: OutcomeRequest) -> list[str]:
-        problems = []
+        problems = [label for name, label in _REQUIRED.get(outcome.kind, ()) if not text(getattr(outcome, name))]
         if outcome.kind == OutcomeKind.CLOSE and len(text(outcome.close_reason)) < MIN_REASON_LENGTH:
             problems.append("alasan penutupan kasus")
-        if outcome.kind == OutcomeKind.REFERRAL:
-            if not text(outcome.recipient):
-                problems.append("lembaga tujuan rujukan")
-            if not text(outcome.purpose):
-                problems.append("tujuan rujukan")
-            if self.consent_refused(case) and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
-                problems.append(
-                    "persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA"
-                )
-        if outcome.kind == OutcomeKind.TRANSFER:
-            # A transfer sends the victim's data to the province or the ministry: the same consent as a referral.
-            if self.consent_refused(case) and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
-                problems.append(
-                    "persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA"
-                )
-            if outcome.authority in (None, Authority.KOTA):
-                problems.append("kewenangan tujuan pelimpahan (Provinsi atau Pusat)")
-            if not text(outcome.recipient):
-                problems.append("instansi tujuan pelimpahan")
-            if not text(outcome.transfer_basis):
-                problems.append("dasar pelimpahan")
+        # Referral and transfer both send the victim's data out (the province, the ministry): one consent rule.
+        if outcome.kind in _SHARES_DATA and self.consent_refused(case) \
+                and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
+            problems.append("persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA")
+        if outcome.kind == OutcomeKind.TRANSFER and outcome.authority in (None, Authority.KOTA):
+            problems.append("kewenangan tujuan pelimpahan (Provinsi atau Pusat)")
         return problems
 
     def _external(self, cls: type[Letter], case: Case, outcome: OutcomeRequest, **specific) -> Letter:
         return cls(
             case_id=case.id,
             nature=outcome.nature,
-            attachment=text(outcome.documents_handed_over) and "1 (satu) berkas" or "-",
+            attachment=attachment_text(outcome.documents_handed_over),
             recipient=text(outcome.recipient),
             recipient_address=text(outcome.recipient_address) or None,
             current_condition=text(outcome.current_condition) or None,

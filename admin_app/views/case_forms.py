@@ -29,6 +29,7 @@ from admin_app.models import (
     Authority,
     IncidentPlace,
     IntakeChannel,
+    LetterNature,
     OutcomeKind,
     Region,
     RegionLevel,
@@ -175,11 +176,14 @@ class ReportForm(_Form):
 
 
 class _LetterFields(_Form):
+    nature = SelectField("Sifat surat", choices=[(n.value, n.value) for n in LetterNature],
+                         default=LetterNature.RAHASIA.value, coerce=LetterNature)
     recipient = StringField("Kepada Yth. (lembaga tujuan)", validators=[Optional(), Length(max=255)])
     recipient_address = TextAreaField("Alamat tujuan", validators=[Optional(), Length(max=1000)])
-    current_condition = TextAreaField("Kondisi korban saat ini", validators=[Optional(), Length(max=4000)])
-    services_given = TextAreaField("Layanan yang sudah diberikan", validators=[Optional(), Length(max=4000)])
-    documents_handed_over = TextAreaField("Dokumen yang diserahkan", validators=[Optional(), Length(max=2000)])
+    current_condition = TextAreaField("Kondisi korban saat ini (wajib untuk rujukan)", validators=[Optional(), Length(max=4000)])
+    services_given = TextAreaField("Layanan yang sudah diberikan (wajib untuk rujukan)", validators=[Optional(), Length(max=4000)])
+    documents_handed_over = TextAreaField("Dokumen yang diserahkan (satu per baris: jumlah lampiran)",
+                                          validators=[Optional(), Length(max=2000)])
     contact_person = StringField("Narahubung", validators=[Optional(), Length(max=150)])
     copies_to = TextAreaField("Tembusan (satu per baris)", validators=[Optional(), Length(max=2000)])
 
@@ -208,7 +212,7 @@ class InstructionForm(EmergencyReferralForm):
     transfer_purpose = TextAreaField("Maksud pelimpahan", validators=[Optional(), Length(max=2000)])
     transfer_basis = TextAreaField("Dasar pelimpahan", validators=[Optional(), Length(max=4000)])
 
-    LETTER_FIELDS = ("recipient_address", "current_condition", "services_given", "documents_handed_over",
+    LETTER_FIELDS = ("nature", "recipient_address", "current_condition", "services_given", "documents_handed_over",
                      "contact_person", "copies_to")
     SECTIONS = (
         Section(None, ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer",
@@ -221,7 +225,8 @@ class InstructionForm(EmergencyReferralForm):
         # Rujukan and pelimpahan both send the victim's data out: one consent rule for both (sop/letters.py).
         Section("Persetujuan berbagi data", ("consent_override_reason",), when=("outcome_referral", "outcome_transfer")),
         Section("Isi surat rujukan / pelimpahan", LETTER_FIELDS, when=("outcome_referral", "outcome_transfer"),
-                rule="Tidak wajib; yang diisi tercetak pada surat."),
+                rule="Yang diisi tercetak pada surat. Untuk rujukan wajib: kondisi korban saat ini dan layanan "
+                     "yang sudah diberikan."),
         Section("Penutupan kasus", ("close_reason",), when=("outcome_close",),
                 rule=f"Wajib: alasan penutupan (minimal {MIN_REASON_LENGTH} karakter). Kasus yang ditutup tidak "
                      "dapat sekaligus dirujuk, dilimpahkan atau dilanjutkan ke manajemen kasus."),
@@ -242,6 +247,7 @@ class InstructionForm(EmergencyReferralForm):
 
     def outcomes(self) -> list[OutcomeRequest]:
         letter = {
+            "nature": self.nature.data or LetterNature.RAHASIA,
             "recipient_address": self.recipient_address.data,
             "current_condition": self.current_condition.data,
             "services_given": self.services_given.data,
