@@ -84,6 +84,33 @@ def _int_range(low: int, high: int) -> Callable[[str], str]:
     return check
 
 
+def _lines(max_len: int) -> Callable[[str], str]:
+    """Several lines (e.g. the Dasar of a letter): blank lines dropped, at least one kept."""
+    def check(value: str) -> str:
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if not lines:
+            raise SettingError("Isi minimal satu baris.")
+        joined = "\n".join(lines)
+        if len(joined) > max_len:
+            raise SettingError(f"Nilai paling panjang {max_len} karakter.")
+        return joined
+
+    return check
+
+
+# The legal basis printed under "Dasar" on the Surat Tugas, one per line (the case's own line is added below them).
+ASSIGNMENT_BASIS = (
+    "Undang-Undang Nomor 23 Tahun 2004 tentang Penghapusan Kekerasan Dalam Rumah Tangga;",
+    "Undang-Undang Nomor 35 Tahun 2014 tentang Perlindungan Anak;",
+    "Peraturan Presiden Nomor 55 Tahun 2024 tentang Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan Anak;",
+    "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 2 Tahun 2022 tentang Standar Layanan "
+    "Perlindungan Perempuan dan Anak;",
+    "Peraturan Wali Kota Tangerang Nomor 31 Tahun 2022 tentang Pembentukan, Kedudukan, Susunan Organisasi, Tugas, "
+    "Fungsi, dan Tata Kerja Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan Anak;",
+    "Standar Operasional Prosedur Nomor 695 Tahun 2025 tentang Layanan Penjangkauan Korban;",
+)
+
+
 @dataclass(frozen=True)
 class SettingDef:
     key: str
@@ -135,6 +162,18 @@ SETTINGS: tuple[SettingDef, ...] = (
         _text(250),
     ),
     SettingDef("surat.tempat", "Tangerang", "Tempat penandatanganan surat.", _text(60)),
+    SettingDef(
+        "surat.jabatan_kepala",
+        "Kepala UPTD PPA Kota Tangerang",
+        "Jabatan kepala unit pada tanda tangan surat (juga setelah a.n., Plt. dan Plh.).",
+        _text(150),
+    ),
+    SettingDef(
+        "surat.dasar_tugas",
+        "\n".join(ASSIGNMENT_BASIS),
+        "Dasar hukum pada Surat Tugas, satu per baris (baris informasi kasus ditambahkan otomatis).",
+        _lines(4000),
+    ),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

@@ -96,9 +96,10 @@ def test_nip_is_printed_in_its_four_groups():
 
 
 def test_delegated_signature_follows_tata_naskah_dinas():
-    an = signer_fields("Yuliana Putri, A.Md.", "199107182019032009", "Pengatur (II/c)", "Kasubag TU UPTD PPA", "a.n.")
+    an = signer_fields("Yuliana Putri, A.Md.", "199107182019032009", "Pengatur (II/c)", "Kasubag TU UPTD PPA", "a.n.",
+                       "Kepala UPTD PPA Kota Tangerang")
     assert (an["ttd_jabatan"], an["ttd_jabatan_2"]) == ("a.n. Kepala UPTD PPA Kota Tangerang", "Kasubag TU UPTD PPA,")
-    plt = signer_fields("X", None, None, "Sekretaris Dinas", "Plt")
+    plt = signer_fields("X", None, None, "Sekretaris Dinas", "Plt", "Kepala UPTD PPA Kota Tangerang")
     assert (plt["ttd_kapasitas"], plt["ttd_jabatan"], plt["ttd_nip"]) == ("Plt.", "Plt. Kepala UPTD PPA Kota Tangerang,", "-")
 
 
@@ -257,7 +258,9 @@ def demo_case(app, make_user):
         return row
 
     letters = {
-        "surat_tugas": letter(AssignmentLetter, "surat_tugas", outreach_date=dt.date(2025, 8, 1), members=[
+        "surat_tugas": letter(AssignmentLetter, "surat_tugas", outreach_date=dt.date(2025, 8, 1),
+                              outreach_until=dt.date(2025, 8, 4),
+                              purpose="Menjemput korban dari rumah pelaku dan mengantarnya ke rumah aman", members=[
             AssignmentMember(user=officer, position_in_list=1, name=officer.full_name, nip=officer.nip,
                              rank=officer.rank, position=officer.position)]),
         "surat_rujukan": letter(ReferralLetter, "surat_rujukan", nature=LetterNature.SEGERA,
@@ -306,6 +309,10 @@ def test_real_rows_print_what_each_document_is_for(demo_case):
     tugas = text_of("surat_tugas")
     assert "korban S.M.L. (13 tahun, perempuan) di Kelurahan Sukaasih, Kecamatan Tangerang" in tugas
     assert "19860926 201505 2 001" in tugas and "Jumat, 1 Agustus 2025" in tugas
+    # What the head typed is the first task, and the assignment has its period.
+    assert "Menjemput korban dari rumah pelaku dan mengantarnya ke rumah aman;" in tugas
+    assert "pada Jumat, 1 Agustus 2025 sampai dengan Senin, 4 Agustus 2025" in tugas
+    assert "Undang-Undang Nomor 35 Tahun 2014 tentang Perlindungan Anak;" in tugas  # the Dasar setting's default
     assert "S.M.L. cemas dan sulit tidur." in text_of("surat_rujukan")
     assert "kewenangan UPTD PPA Provinsi Banten" in text_of("surat_pelimpahan")
     risk = text_of("formulir_asesmen_risiko")
@@ -343,3 +350,25 @@ def test_letterhead_comes_from_the_settings(demo_case):
     db.session.commit()
     context = build_context("formulir_pengaduan", db.session, case, now=NOW)
     assert "Jl. Baru No. 9, Kota Tangerang" in docx_text(render_document(default_template("formulir_pengaduan"), context))
+
+
+def test_the_dasar_lines_and_the_heads_position_are_settings(demo_case):
+    """The unit changes its legal basis and the title of its head without a programmer."""
+    from admin_app.models import Setting
+
+    case, letters = demo_case
+    for key, value in (("surat.dasar_tugas", "Peraturan Daerah Kota Tangerang Nomor 1 Tahun 2026;"),
+                       ("surat.jabatan_kepala", "Kepala UPTD PPA Kota Tangerang (Plt. sementara)")):
+        row = db.session.execute(sa.select(Setting).where(Setting.key == key)).scalar_one_or_none()
+        if row is None:
+            db.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    db.session.commit()
+    letters["surat_tugas"].signer_capacity = "Plt."
+    text = docx_text(render_document(default_template("surat_tugas"),
+                                     build_context("surat_tugas", db.session, case, letter=letters["surat_tugas"],
+                                                   now=NOW)))
+    assert "Peraturan Daerah Kota Tangerang Nomor 1 Tahun 2026;" in text
+    assert "Undang-Undang Nomor 35 Tahun 2014" not in text
+    assert "Plt. Kepala UPTD PPA Kota Tangerang (Plt. sementara)," in text

@@ -29,8 +29,8 @@ Context = dict[str, object]
 
 # --- Gathering ---------------------------------------------------------------------------------------------------
 
-SETTING_KEYS = ("kop.pemerintah", "kop.dinas", "kop.unit", "kop.alamat", "surat.tempat", "waktu.zona",
-                "risiko.ambang_tinggi", "risiko.ambang_sedang")
+SETTING_KEYS = ("kop.pemerintah", "kop.dinas", "kop.unit", "kop.alamat", "surat.tempat", "surat.jabatan_kepala",
+                "surat.dasar_tugas", "waktu.zona", "risiko.ambang_tinggi", "risiko.ambang_sedang")
 
 
 @dataclass

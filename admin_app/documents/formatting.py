@@ -24,7 +24,6 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
           "November", "Desember")
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.weekday(): Monday is 0
 EMPTY = "-"  # what a printed form shows for a field nobody filled
-HEAD_POSITION = "Kepala UPTD PPA Kota Tangerang"  # the office a.n./Plt./Plh. signatures speak for
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 # Who owns a case, as a letter names it ("... melainkan kewenangan UPTD PPA Provinsi Banten").
 AUTHORITY_NAMES = {
@@ -33,19 +32,6 @@ AUTHORITY_NAMES = {
     Authority.PUSAT: "Kementerian Pemberdayaan Perempuan dan Perlindungan Anak",
 }
 CASE_KIND_LABELS = {CaseKind.KTP: "KTP (Kekerasan Terhadap Perempuan)", CaseKind.KTA: "KTA (Kekerasan Terhadap Anak)"}
-
-# The SOP's legal basis (Dasar Hukum) that an outreach assignment rests on, in the SOP's own words.
-ASSIGNMENT_BASIS = (
-    "Undang-Undang Nomor 23 Tahun 2004 tentang Penghapusan Kekerasan Dalam Rumah Tangga;",
-    "Undang-Undang Nomor 35 Tahun 2014 tentang Perlindungan Anak;",
-    "Peraturan Presiden Nomor 55 Tahun 2024 tentang Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan Anak;",
-    "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 2 Tahun 2022 tentang Standar Layanan "
-    "Perlindungan Perempuan dan Anak;",
-    "Peraturan Wali Kota Tangerang Nomor 31 Tahun 2022 tentang Pembentukan, Kedudukan, Susunan Organisasi, Tugas, "
-    "Fungsi, dan Tata Kerja Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan Anak;",
-    "Standar Operasional Prosedur Nomor 695 Tahun 2025 tentang Layanan Penjangkauan Korban;",
-)
-
 
 def tanggal_indonesia(day: dt.date | dt.datetime | None, *, with_day: bool = False) -> str:
     """`1 Agustus 2025`, or `Jumat, 1 Agustus 2025` with the day name; `-` when there is no date."""

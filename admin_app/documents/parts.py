@@ -7,7 +7,6 @@ import datetime as dt
 from admin_app.documents.casefile import CaseFile, Context
 from admin_app.documents.formatting import (
     EMPTY,
-    HEAD_POSITION,
     address_label,
     age_label,
     birth_label,
@@ -43,21 +42,23 @@ def common_fields(f: CaseFile, now: dt.datetime) -> Context:
         "kop_unit": f.settings["kop.unit"],
         "kop_alamat": f.settings["kop.alamat"],
         "tempat": f.settings["surat.tempat"],
-        "jabatan_kepala": HEAD_POSITION,
+        "jabatan_kepala": f.settings["surat.jabatan_kepala"],
         "nomor_kasus": f.case.case_number,
         "tanggal_cetak": tanggal_indonesia(f.local(now)),
     }
 
 
-def signer_fields(name: str | None, nip: str | None, rank: str | None, position: str | None, capacity: str | None) -> Context:
-    """The signature block as tata naskah dinas writes it, including a.n./Plt./Plh. when the head delegates."""
+def signer_fields(name: str | None, nip: str | None, rank: str | None, position: str | None, capacity: str | None,
+                  head_position: str) -> Context:
+    """The signature block as tata naskah dinas writes it, including a.n./Plt./Plh. when the head delegates;
+    `head_position` is the office they speak for (setting `surat.jabatan_kepala`)."""
     key = (capacity or "").replace(".", "").strip().lower()
     if key in ("plt", "plh"):
-        lines = (f"{key.capitalize()}. {HEAD_POSITION},", "")
+        lines = (f"{key.capitalize()}. {head_position},", "")
     elif key == "an":
-        lines = (f"a.n. {HEAD_POSITION}", f"{position or EMPTY},")
+        lines = (f"a.n. {head_position}", f"{position or EMPTY},")
     else:
-        lines = (f"{position or HEAD_POSITION},", "")
+        lines = (f"{position or head_position},", "")
     return {
         "ttd_kapasitas": {"plt": "Plt.", "plh": "Plh.", "an": "a.n."}.get(key, ""),
         "ttd_jabatan": lines[0],
@@ -80,7 +81,7 @@ def letter_fields(f: CaseFile, kind: type[Letter]) -> Context:
         "surat_dibatalkan": letter.status == LetterStatus.CANCELLED,
         "alasan_pembatalan": shown(letter.cancel_reason) if letter.status == LetterStatus.CANCELLED else "",
         **signer_fields(letter.signer_name, letter.signer_nip, letter.signer_rank, letter.signer_position,
-                  letter.signer_capacity),
+                        letter.signer_capacity, f.settings["surat.jabatan_kepala"]),
     }
 
 

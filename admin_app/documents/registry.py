@@ -177,6 +177,7 @@ _TYPES = (
             "korban_inisial": "Korban dengan inisial, umur dan jenis kelamin, mis. R.A. (14 tahun, perempuan)",
             "lokasi_penjangkauan": "Kelurahan dan kecamatan lokasi penjangkauan",
             "tanggal_penjangkauan": "Hari dan tanggal penjangkauan, mis. Jumat, 1 Agustus 2025",
+            "masa_tugas": "Masa tugas, mis. Jumat, 1 Agustus 2025 sampai dengan Senin, 4 Agustus 2025",
         },
     ),
     DocumentType(

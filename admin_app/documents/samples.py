@@ -8,9 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from admin_app.documents.casefile import SETTING_KEYS, CaseFile, Context
-from admin_app.documents.formatting import (
-    HEAD_POSITION,
-)
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.models import (
     AmpkCategory,
@@ -61,6 +58,8 @@ from admin_app.models import (
 )
 from admin_app.models.reference import ReferenceValue
 from admin_app.settings import default_settings
+
+HEAD_POSITION = default_settings(["surat.jabatan_kepala"])["surat.jabatan_kepala"]
 
 # --- Samples: realistic but invented, run through the real shapes, no database ----------------------------------
 

@@ -6,11 +6,9 @@ import datetime as dt
 
 from admin_app.documents.casefile import CaseFile, Context
 from admin_app.documents.formatting import (
-    ASSIGNMENT_BASIS,
     AUTHORITY_NAMES,
     CASE_KIND_LABELS,
     EMPTY,
-    HEAD_POSITION,
     ZONE_NAMES,
     age_label,
     format_nip,
@@ -65,19 +63,26 @@ def shape_surat_tugas(f: CaseFile, now: dt.datetime) -> Context:
     region = next((v.region for v in victims if v.region is not None), None) or f.case.incident_region
     outside = next((v.address_outside_city for v in victims if v.address_outside_city), None)
     place = short_region_label(region) if region is not None else shown(outside)
-    when = tanggal_indonesia(letter.outreach_date or letter.letter_date, with_day=True)
+    start = letter.outreach_date or letter.letter_date
+    when = tanggal_indonesia(start, with_day=True)
+    until = letter.outreach_until
+    period = (f"{when} sampai dengan {tanggal_indonesia(until, with_day=True)}" if until and until != start
+              else when)
     who = f"korban {victims_text(f)}" if victims else f"korban sesuai informasi kasus nomor {f.case.case_number}"
     where = f" di {place}" if place != EMPTY else ""
+    head = f.settings["surat.jabatan_kepala"]
+    # What the head typed ("Untuk / maksud penugasan") comes first, as written; then where, when and the duties
+    # every outreach team carries.
+    purpose = (letter.purpose or "").strip().rstrip(".;") or "Melaksanakan penjangkauan korban"
     tasks = [
-        f"Melaksanakan penjangkauan {who}{where} pada hari {when};",
-        "Melakukan verifikasi data, identifikasi kasus, asesmen risiko, penyelamatan dan pengamanan korban serta "
-        "dukungan psikososial awal sesuai SOP Layanan Penjangkauan Korban;",
+        f"{purpose};",
+        f"Melaksanakan penjangkauan {who}{where} pada {period};",
         "Menjaga kerahasiaan identitas dan informasi korban;",
-        f"Melaporkan hasil pelaksanaan tugas kepada {HEAD_POSITION}.",
+        f"Melaporkan hasil pelaksanaan tugas kepada {head}.",
     ]
     intake = f" melalui {f.case.intake_channel.label}" if f.case.intake_channel else ""
-    basis = [*ASSIGNMENT_BASIS, f"Informasi kasus nomor {f.case.case_number} yang diterima pada tanggal "
-             f"{tanggal_indonesia(f.local(f.case.received_at))}{intake}."]
+    basis = [*f.settings["surat.dasar_tugas"].splitlines(), f"Informasi kasus nomor {f.case.case_number} yang "
+             f"diterima pada tanggal {tanggal_indonesia(f.local(f.case.received_at))}{intake}."]
     return {
         **common_fields(f, now),
         **base,
@@ -91,6 +96,7 @@ def shape_surat_tugas(f: CaseFile, now: dt.datetime) -> Context:
         "korban_inisial": victims_text(f),
         "lokasi_penjangkauan": place,
         "tanggal_penjangkauan": when,
+        "masa_tugas": period,
     }
 
 
@@ -325,7 +331,7 @@ def shape_instruksi_tindak_lanjut(f: CaseFile, now: dt.datetime) -> Context:
     return {
         **common_fields(f, now),
         **signer_fields(head.full_name if head else None, head.nip if head else None, head.rank if head else None,
-                  head.position if head else None, None),
+                        head.position if head else None, None, f.settings["surat.jabatan_kepala"]),
         "tanggal_instruksi": tanggal_indonesia(f.local(ins.given_at) if ins else None),
         "kepada_nama": shown(requester.full_name if requester else None),
         "kepada_jabatan": shown(requester.position if requester else None),

@@ -97,6 +97,7 @@ class Letter(VersionedMixin, TimestampMixin, Base):
     transfer_basis: Mapped[str | None] = mapped_column(Text)
     # Assignment letters: when and where the outreach happens.
     outreach_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
+    outreach_until: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)  # the assignment's last day
 
     letter_type: Mapped[LetterType] = relationship()
     case: Mapped[Case] = relationship(backref="letters")

@@ -24,6 +24,7 @@ from admin_app.models import (
     TransferLetter,
     User,
 )
+from admin_app.settings import get_setting
 from admin_app.sop.errors import MIN_REASON_LENGTH, ProcessError
 from admin_app.sop.numbering import issue_number
 from admin_app.sop.requirements import load_field_documents
@@ -112,7 +113,7 @@ class LetterIssuer:
         letter.signer_name = signer.full_name
         letter.signer_nip = signer.nip
         letter.signer_rank = signer.rank
-        letter.signer_position = signer.position or "Kepala UPTD PPA Kota Tangerang"
+        letter.signer_position = signer.position or get_setting(self.session, "surat.jabatan_kepala")
         letter.signer_capacity = text(capacity) or None
 
     # -- what a referral or transfer needs ----------------------------------------------------------------------

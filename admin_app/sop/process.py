@@ -308,8 +308,10 @@ class CaseProcess:
         letter_date: dt.date | None = None,
         signer_capacity: str | None = None,
         note: str | None = None,
+        outreach_until: dt.date | None = None,
     ) -> AssignmentLetter:
-        """The head instructs outreach; this issues the numbered assignment letter naming the team."""
+        """The head instructs outreach; this issues the numbered assignment letter naming the team. Its period
+        runs from the outreach date to `outreach_until`, by default the deadline of the field work it starts."""
         s = self._begin(user, case, ASSIGNMENT.action)
         problems = []
         officers = list(dict.fromkeys(officers))
@@ -327,7 +329,10 @@ class CaseProcess:
         letter_date = letter_date or self.today()
         if outreach_date < letter_date:
             raise ProcessError("Tanggal penjangkauan tidak boleh sebelum tanggal surat.")
-        letter = AssignmentLetter(case_id=case.id, purpose=text(purpose), outreach_date=outreach_date)
+        if outreach_until is not None and outreach_until < outreach_date:
+            raise ProcessError("Akhir masa tugas tidak boleh sebelum tanggal penjangkauan.")
+        letter = AssignmentLetter(case_id=case.id, purpose=text(purpose), outreach_date=outreach_date,
+                                  outreach_until=outreach_until)
         self.letters.fill(letter, user, letter_date, signer_capacity)
         for position, officer in enumerate(officers, start=1):
             letter.members.append(
@@ -337,6 +342,9 @@ class CaseProcess:
         self.session.add(letter)
         self.session.flush()
         self._advance(case, user, note)
+        if letter.outreach_until is None:
+            due = self.current_run(case).due_at.astimezone(self.policy.zone).date()
+            letter.outreach_until = max(due, outreach_date)
         return letter
 
     # ------------------------------------------------------------------ step 3

@@ -143,6 +143,7 @@ class InstructOutreachForm(_Form):
         validators=[DataRequired(), Length(max=2000)],
     )
     outreach_date = DateField("Tanggal penjangkauan", validators=[DataRequired(message="Isi tanggal penjangkauan.")])
+    outreach_until = DateField("Akhir masa tugas (kosongkan: sesuai batas waktu penjangkauan)", validators=[Optional()])
     signer_capacity = SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
     note = TextAreaField("Catatan (opsional)", validators=[Optional(), Length(max=2000)])
 
