@@ -7,7 +7,7 @@ Bahasa Indonesia naming what is missing, and changes nothing (the caller rolls b
 with who, when and the note. What each step is, who owns it, what it needs and how long it may take is read from
 the step table (`sop.steps`); the handlers below are registered by action code, one per action of the table.
 
-Length (about 530 lines): one handler per action of the step table and the step clock they share; guards
+Length (about 560 lines): one handler per action of the step table and the step clock they share; guards
 (`sop.guards`), required inputs (`sop.requirements`) and letters (`sop.letters`) live in their own modules.
 """
 
@@ -18,8 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
 
 from admin_app.models import (
     AssignmentLetter,
@@ -46,6 +46,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.sop import requirements
+from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.deadlines import DeadlinePolicy, StepTiming
 from admin_app.sop.errors import MIN_REASON_LENGTH, ProcessError
 from admin_app.sop.guards import Guards
@@ -202,6 +203,23 @@ class CaseProcess:
             ).scalars()
         )
         return [v for v in case.victims if v.id in ids]
+
+    def awaiting_emergency_decision(self, user: User) -> list[tuple[Case, list[Victim]]]:
+        """Open cases where a victim is recorded at high risk and no emergency referral is issued yet, with those
+        victims: told at once (Tugas Saya) to whoever may issue the referral (its role in the step table)."""
+        if not user.has_role(EMERGENCY_REFERRAL.role):
+            return []
+        referred = exists().where(ReferralLetter.case_id == Case.id, ReferralLetter.status == LetterStatus.ISSUED)
+        high = select(RiskAssessment.case_id, RiskAssessment.victim_id).where(
+            RiskAssessment.final_level == RiskLevel.TINGGI).subquery()
+        cases = self.session.execute(
+            select(Case).where(Case.status == CaseStatus.OPEN, Case.id.in_(select(high.c.case_id)), ~referred,
+                               visible_cases_clause(user))
+            .options(selectinload(Case.victims)).order_by(Case.received_at.asc()).limit(100)
+        ).scalars().all()
+        victims = set(self.session.execute(select(high.c.victim_id).where(high.c.case_id.in_([c.id for c in cases]))
+                                           ).scalars()) if cases else set()
+        return [(c, [v for v in c.victims if v.id in victims]) for c in cases]
 
     # ------------------------------------------------------------------ one entry for the screens
     def perform(self, code: str, user: User, case: Case, **values) -> Any:

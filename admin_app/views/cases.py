@@ -28,6 +28,7 @@ from admin_app.models import (
     Letter,
     LetterStatus,
     ReferralLetter,
+    RiskAssessment,
     RiskLevel,
     RoleCode,
     TransitionAction,
@@ -42,6 +43,7 @@ from admin_app.sop.steps import (
     ACTIONS,
     CASE_INFORMATION,
     EDIT_PEOPLE,
+    EMERGENCY_REFERRAL,
     FIELD_DOCUMENTS,
     FIRST_STEP,
     FOLLOW_UP_REQUEST,
@@ -364,6 +366,8 @@ class CaseView(CaseScopedView):
             case=case,
             form=form,
             follow_up=process.latest_request(case) if shows_report else None,
+            # An emergency referral rests on the risk assessment: the head sees its result beside the form.
+            risk_results=_risk_results(case) if chosen == EMERGENCY_REFERRAL else None,
             title=chosen.title,
             missing=process.missing_inputs(case) if completes_step else [],
             return_url=self.get_url(".details_view", id=case.id),
@@ -391,6 +395,17 @@ class CaseView(CaseScopedView):
 
 
 # ---------------------------------------------------------------- case page pieces
+def _risk_results(case: Case) -> list[dict]:
+    assessments = db.session.execute(
+        select(RiskAssessment).where(RiskAssessment.case_id == case.id)
+        .options(selectinload(RiskAssessment.answers), selectinload(RiskAssessment.victim))
+    ).scalars().all()
+    return [{"victim": a.victim.full_name if a.victim else "-", "level": enum_label(a.final_level or a.computed_level),
+             "high": (a.final_level or a.computed_level) == RiskLevel.TINGGI, "score": a.score,
+             "status": enum_label(a.status), "present": [x.indicator.label for x in a.answers if x.present]}
+            for a in assessments]
+
+
 # The screen of each field document (the plan's consent is the consent screen with its purpose).
 _DOCUMENT_SCREENS = {PLAN_CONSENT.code: (SERVICE_CONSENT.code, ConsentPurpose.PLAN.value),
                      SERVICE_CONSENT.code: (SERVICE_CONSENT.code, ConsentPurpose.SERVICE.value)}

@@ -44,4 +44,5 @@ class HomeView(ProtectedIndexView):
             fmt_duration=format_duration,
             fmt_time=lambda value: time_text(value, policy.zone),
             pending_grants=grants,
+            high_risk=case_process().awaiting_emergency_decision(current_user),
         )
