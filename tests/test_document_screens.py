@@ -636,3 +636,31 @@ def test_concurrent_generation_gives_each_version_once(app, at_step3, team):
         thread.join(120)
     assert not errors, errors
     assert [d.version_no for d in archive(at_step3, "surat_tugas")] == list(range(1, workers * per_worker + 1))
+
+
+def test_a_letter_is_made_and_archived_as_the_head_issues_it(client, builder, team):
+    """The Surat Tugas is in the archive the moment the head instructs outreach: no second click."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from admin_app.models import AssignmentLetter, AuditEvent, GeneratedDocument
+    from tests.helpers import csrf_token, login
+
+    case = builder.walk(builder.register(), 2)
+    db.session.commit()
+    login(client, "kepala")
+    url = f"/admin/cases/langkah/{case.id}/instruct_outreach"
+    today = dt.date.today() + dt.timedelta(days=1)
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url), "officers": [str(team.officers[0].id)],
+        "purpose": "Menjangkau korban di rumahnya.", "outreach_date": today.isoformat(), "signer_capacity": ""})
+    assert response.status_code == 302
+    letter = db.session.execute(sa.select(AssignmentLetter).where(AssignmentLetter.case_id == case.id)).scalar_one()
+    document = db.session.execute(sa.select(GeneratedDocument).where(GeneratedDocument.case_id == case.id)
+                                  ).scalar_one()
+    assert (document.doc_type, document.letter_id, document.version_no) == ("surat_tugas", letter.id, 1)
+    assert db.session.execute(sa.select(AuditEvent).where(AuditEvent.action == "generate",
+                                                          AuditEvent.object_id == str(document.id))).scalar_one()
+    page = client.get(f"/admin/cases/details/?id={case.id}").get_data(as_text=True)
+    assert f"/admin/dokumen/{document.id}/unduh.docx" in page  # downloadable from the case page

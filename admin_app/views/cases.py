@@ -39,6 +39,7 @@ from admin_app.security.audit import describe_changes
 from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.errors import ProcessError
+from admin_app.sop.letters import letter_type_code
 from admin_app.sop.steps import (
     ACTIONS,
     CASE_INFORMATION,
@@ -70,6 +71,7 @@ from admin_app.views.case_filters import (
     _violence_options,
 )
 from admin_app.views.case_forms import FORMS, URGENCY_LABELS, CaseForm
+from admin_app.views.documents import archive_document
 from admin_app.views.people import PERSON_LABELS
 from admin_app.views.presentation import date_text, enum_label
 
@@ -355,6 +357,12 @@ class CaseView(CaseScopedView):
                 self.handle_view_exception(exc)
             else:
                 flash(_done_message(chosen, number, result), "success")
+                # A numbered letter is made as it is issued: the head does not need a second click for it.
+                for letter in _issued_letters(result):
+                    document, problem = archive_document(case, letter_type_code(type(letter)), letter)
+                    if document is None:
+                        flash(f"Surat {letter.number} terbit, tetapi dokumennya belum dapat dibuat: {problem} "
+                              "Buat dari bagian Dokumen resmi.", "warning")
                 if not can_view_case(db.session, current_user, case.id):
                     # e.g. the first step handed to the head: the case is the head's until a team is assigned.
                     return redirect(url_for("admin.index"))

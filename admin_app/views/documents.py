@@ -384,27 +384,11 @@ class GeneratedDocumentView(CaseScopedView):
             if letter is None or letter.case_id != case.id:
                 flash("Pilih surat kasus ini yang akan dicetak.", "error")
                 return redirect(back)
-        title = DOCUMENT_TYPES[doc_type].title
-        try:
-            document = generate_document(db.session, case=case, doc_type=doc_type, letter=letter,
-                                         user=current_user._get_current_object())
-            db.session.commit()
-        except DocumentUnavailable as exc:
-            db.session.rollback()
-            audit("generate", object_type="generated_documents", case_id=case_id, outcome="refused",
-                  detail={"jenis": doc_type, "alasan": str(exc)[:500]})
-            flash(str(exc), "error")
-            return redirect(back)
-        except Exception as exc:  # noqa: BLE001
-            db.session.rollback()
-            log.exception("document generation failed")
-            _raise_in_tests(exc)
-            flash("Dokumen tidak dapat dibuat; tidak ada yang tersimpan. Coba lagi.", "error")
-            return redirect(back)
-        audit("generate", object_type="generated_documents", object_id=document.id, case_id=case_id,
-              detail={"jenis": doc_type, "versi": document.version_no, "surat": letter.number if letter else None,
-                      "templat_versi": document.template_version.version_no, "sha256": document.file_sha256})
-        flash(f"{title} versi {document.version_no} dibuat dan diarsipkan.", "success")
+        document, problem = archive_document(case, doc_type, letter)
+        if document is None:
+            flash(problem, "error")
+        else:
+            flash(f"{DOCUMENT_TYPES[doc_type].title} versi {document.version_no} dibuat dan diarsipkan.", "success")
         return redirect(back)
 
     @expose("/<int:document_id>/unduh.docx")
@@ -453,3 +437,26 @@ def register(admin, database) -> None:
     admin.add_view(GeneratedDocumentView(GeneratedDocument, database, name="Arsip Dokumen", category=CATEGORY,
                                          endpoint="generated_documents", url="/admin/dokumen"))
     admin.app.add_template_global(official_documents, "official_documents")
+
+
+def archive_document(case: Case, doc_type: str, letter: Letter | None):
+    """Generate `doc_type` for `case` (and `letter`), store it in the archive and audit it, in its own commit.
+    Returns (the document, None), or (None, why not) with nothing stored."""
+    try:
+        document = generate_document(db.session, case=case, doc_type=doc_type, letter=letter,
+                                     user=current_user._get_current_object())
+        db.session.commit()
+    except DocumentUnavailable as exc:
+        db.session.rollback()
+        audit("generate", object_type="generated_documents", case_id=case.id, outcome="refused",
+              detail={"jenis": doc_type, "alasan": str(exc)[:500]})
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001
+        db.session.rollback()
+        log.exception("document generation failed")
+        _raise_in_tests(exc)
+        return None, "Dokumen tidak dapat dibuat; tidak ada yang tersimpan. Coba lagi."
+    audit("generate", object_type="generated_documents", object_id=document.id, case_id=case.id,
+          detail={"jenis": doc_type, "versi": document.version_no, "surat": letter.number if letter else None,
+                  "templat_versi": document.template_version.version_no, "sha256": document.file_sha256})
+    return document, None
