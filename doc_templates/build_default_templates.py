@@ -615,7 +615,19 @@ def laporan_kasus() -> DocumentObject:
     list_table(doc, ["No", "Nama", "Hubungan dengan korban", "Umur", "Serumah dengan korban"],
                (0.8, 5.2, 4.5, 2.5, 3.5), "p in pelaku",
                ["{{ p.no }}", "{{ p.nama }}", "{{ p.hubungan }}", "{{ p.umur }}", "{{ p.tinggal_serumah }}"])
-    heading(doc, "C. HASIL ASESMEN BIOPSIKOSOSIAL ({{ tanggal_asesmen }})")
+    heading(doc, "C. PELAKSANAAN PENJANGKAUAN")
+    field_table(doc, [
+        ("Sumber verifikasi", "{{ penjangkauan_sumber_verifikasi }}"),
+        ("Catatan verifikasi", "{{ penjangkauan_verifikasi }}"),
+        ("Alamat yang ditelusuri", "{{ penjangkauan_alamat }}"),
+        ("Waktu", "{{ penjangkauan_waktu }}"),
+        ("Tim yang hadir", "{{ penjangkauan_tim }}"),
+        ("Pendamping", "{{ penjangkauan_pendamping }}"),
+        ("Penyelamatan", "{{ penjangkauan_penyelamatan }}"),
+        ("Pengamanan korban", "{{ penjangkauan_pengamanan }}"),
+        ("Dukungan psikososial awal", "{{ penjangkauan_dukungan_awal }}"),
+    ], bordered=True)
+    heading(doc, "D. HASIL ASESMEN BIOPSIKOSOSIAL ({{ tanggal_asesmen }})")
     field_table(doc, [
         ("Kondisi fisik dan kesehatan", "{{ kondisi_fisik }}"),
         ("Kondisi psikologis", "{{ kondisi_psikologis }}"),
@@ -624,12 +636,12 @@ def laporan_kasus() -> DocumentObject:
         ("Kebutuhan hukum", "{{ kebutuhan_hukum }}"),
         ("Kesimpulan", "{{ kesimpulan_asesmen }}"),
     ], bordered=True)
-    heading(doc, "D. RENCANA INTERVENSI LAYANAN")
+    heading(doc, "E. RENCANA INTERVENSI LAYANAN")
     field_table(doc, [("Tujuan", "{{ rencana_tujuan }}")])
     para(doc, "", size=6)
     list_table(doc, PLAN_HEAD, PLAN_WIDTHS, "r in rencana", PLAN_CELLS, size=9)
     para(doc, "Catatan: {{ rencana_catatan }}", size=10)
-    officer_signature(doc, "tanggal_cetak")
+    officer_signature(doc, "tanggal_laporan_kasus")
     return doc
 
 

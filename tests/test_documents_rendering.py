@@ -372,3 +372,20 @@ def test_the_dasar_lines_and_the_heads_position_are_settings(demo_case):
     assert "Peraturan Daerah Kota Tangerang Nomor 1 Tahun 2026;" in text
     assert "Undang-Undang Nomor 35 Tahun 2014" not in text
     assert "Plt. Kepala UPTD PPA Kota Tangerang (Plt. sementara)," in text
+
+
+def test_the_case_report_prints_the_outreach_and_keeps_the_date_of_its_assessment():
+    """SOP step 3 a and c on paper (verification, rescue, safety, first support); the report is dated by the
+    assessment it reports, so a reprint a month later carries the same date."""
+    from admin_app.documents.registry import DOCUMENT_TYPES
+    from admin_app.documents.samples import sample_case_file
+
+    later = dt.datetime(2025, 9, 30, 3, 0, tzinfo=dt.timezone.utc)
+    context = DOCUMENT_TYPES["laporan_kasus"].shape(sample_case_file("laporan_kasus"), later)
+    text = docx_text(render_document(default_template("laporan_kasus"), context))
+    assert "C. PELAKSANAAN PENJANGKAUAN" in text
+    for printed in ("Kelurahan", "lurah dan ketua RT 003", "Unit PPA Polres Metro Tangerang Kota",
+                    "diantar ke rumah bibinya", "pelaku tidak mengetahui alamatnya", "Konseling awal",
+                    "berangkat 01-08-2025 09:00, tiba 01-08-2025 09:40, kembali 01-08-2025 12:00"):
+        assert printed in text, printed
+    assert "Tangerang, 2 Agustus 2025" in text and "30 September 2025" not in text

@@ -20,6 +20,7 @@ from admin_app.models import (
     InformedConsent,
     InterventionPlan,
     Letter,
+    OutreachLog,
     RiskAssessment,
     SimfoniRecord,
 )
@@ -40,6 +41,7 @@ class CaseFile:
     case: Case
     settings: Mapping[str, str]
     letter: Letter | None = None
+    outreach_log: OutreachLog | None = None
     complaint: Complaint | None = None
     identifications: list[CaseIdentification] = field(default_factory=list)
     risk_assessments: list[RiskAssessment] = field(default_factory=list)
@@ -74,6 +76,7 @@ def load_case_file(session: Session, case: Case, letter: Letter | None = None) -
         case=case,
         settings=get_settings(session, SETTING_KEYS),
         letter=letter,
+        outreach_log=one(OutreachLog),
         complaint=one(Complaint),
         identifications=every(CaseIdentification),
         risk_assessments=every(RiskAssessment),

@@ -35,6 +35,7 @@ from admin_app.models import (
     MaritalStatus,
     Occupation,
     OutcomeKind,
+    OutreachLog,
     Perpetrator,
     PerpetratorRelation,
     PlanItemStatus,
@@ -53,6 +54,7 @@ from admin_app.models import (
     TransferLetter,
     Urgency,
     User,
+    VerificationSource,
     Victim,
     ViolenceType,
 )
@@ -142,6 +144,18 @@ def sample_case_file(doc_type: str) -> CaseFile:
     f = CaseFile(
         case=case,
         settings=settings,
+        outreach_log=OutreachLog(
+            verification_notes="Alamat dan identitas dicocokkan dengan lurah dan ketua RT 003.",
+            address_traced="Jl. Melati No. 12 RT 003/RW 002, Sukaasih",
+            departed_at=dt.datetime(2025, 8, 1, 2, 0, tzinfo=dt.timezone.utc),
+            arrived_at=dt.datetime(2025, 8, 1, 2, 40, tzinfo=dt.timezone.utc),
+            returned_at=dt.datetime(2025, 8, 1, 5, 0, tzinfo=dt.timezone.utc),
+            team_present="Rina Marlina, S.Psi.", companions="Unit PPA Polres Metro Tangerang Kota",
+            rescue_actions="Korban dijemput dari rumah dan diantar ke rumah bibinya.",
+            safety_actions="Korban tinggal sementara di rumah bibi; pelaku tidak mengetahui alamatnya.",
+            initial_support="Konseling awal dan penguatan psikologis.", filled_by=officer,
+            verification_sources=[ref(VerificationSource, "Kelurahan")],
+        ),
         complaint=Complaint(
             complaint_date=dt.date(2025, 8, 1), what="Pemukulan dan ancaman", who="Ayah tiri korban",
             when="30 Juli 2025 malam", where="Rumah korban", why="Pelaku marah karena korban pulang terlambat",

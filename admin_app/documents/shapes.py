@@ -258,12 +258,33 @@ def shape_formulir_persetujuan(f: CaseFile, now: dt.datetime) -> Context:
 
 
 def shape_laporan_kasus(f: CaseFile, now: dt.datetime) -> Context:
-    bio, plan = f.biopsychosocial, f.plan
+    bio, plan, log = f.biopsychosocial, f.plan, f.outreach_log
 
     def assessed(name: str) -> str:
         return shown(getattr(bio, name) if bio else None)
 
+    def logged(name: str) -> str:
+        return shown(getattr(log, name) if log else None)
+
+    def at(moment: dt.datetime | None) -> str:
+        return f.local(moment).strftime("%d-%m-%Y %H:%M") if moment else EMPTY
+
+    # A document of record keeps its date: the day of the assessment it reports, never the day it is printed.
+    reported = (bio.assessed_on if bio else None) or f.local(now).date()
     return {
+        "tanggal_laporan_kasus": tanggal_indonesia(reported),
+        # SOP step 3 a and c: how the victim was found and verified, rescued, secured and first supported.
+        "penjangkauan_sumber_verifikasi": ", ".join(v.label for v in log.verification_sources) if log and
+        log.verification_sources else EMPTY,
+        "penjangkauan_verifikasi": logged("verification_notes"),
+        "penjangkauan_alamat": logged("address_traced"),
+        "penjangkauan_waktu": (f"berangkat {at(log.departed_at)}, tiba {at(log.arrived_at)}, kembali "
+                               f"{at(log.returned_at)}") if log else EMPTY,
+        "penjangkauan_tim": logged("team_present"),
+        "penjangkauan_pendamping": logged("companions"),
+        "penjangkauan_penyelamatan": logged("rescue_actions"),
+        "penjangkauan_pengamanan": logged("safety_actions"),
+        "penjangkauan_dukungan_awal": logged("initial_support"),
         **common_fields(f, now),
         **incident_fields(f),
         **simfoni_fields(f),
