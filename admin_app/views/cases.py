@@ -381,7 +381,6 @@ class CaseView(CaseScopedView):
             return_url=self.get_url(".details_view", id=case.id),
         )
 
-
     # -- identifiers shown in full for the step's work (Simfoni PPA): one person at a time, audited first
     @expose("/identitas/<int:case_id>/<int:victim_id>", methods=("POST",))
     def reveal_identifiers(self, case_id: int, victim_id: int):
