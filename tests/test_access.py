@@ -91,6 +91,7 @@ def test_sysadmin_creates_a_user_through_the_screen(client, login_as):
     user = db.session.execute(sa.select(User).where(User.username == "petugas9")).scalar_one()
     assert user.nip == "198609262015052001"
     assert user.nip_display == "19860926 201505 2 001"
+    assert "19860926 201505 2 001" in client.get("/admin/users/").get_data(as_text=True)  # the list reads it so
     # A role that reads case data waits for a head's approval (tests/test_grants.py).
     assert not user.has_role("petugas")
     assert [(g.role.code, g.status.value) for g in db.session.execute(sa.select(RoleGrant)).scalars()] == [("petugas", "menunggu")]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from admin_app.documents.formatting import format_nip
 from admin_app.extensions import db
 from admin_app.models import (
     REFERENCE_LISTS,
@@ -104,6 +105,7 @@ class UserView(SecureModelView):
     }
     column_details_exclude_list = ("password_hash", "session_version", "totp_secret", "totp_last_counter")
     column_formatters = {
+        "nip": lambda v, c, m, n: format_nip(m.nip),  # as it is read and printed: 19860926 201505 1 001
         "last_login_at": lambda v, c, m, n: m.last_login_at.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M") if m.last_login_at else "-",
         "totp_enabled_at": lambda v, c, m, n: "Aktif" if m.two_factor_enabled else "-",
         "locked_until": lambda v, c, m, n: (
