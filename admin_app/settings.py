@@ -7,6 +7,7 @@ thresholds (read into policies by `sop.policy`), the letterhead and signature li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
@@ -69,6 +70,19 @@ def _text(max_len: int) -> Callable[[str], str]:
             raise SettingError("Nilai tidak boleh kosong.")
         if len(value) > max_len:
             raise SettingError(f"Nilai paling panjang {max_len} karakter.")
+        return value
+
+    return check
+
+
+def _optional(max_len: int, pattern: str | None = None, message: str = "") -> Callable[[str], str]:
+    """A value that may be left empty (nothing is printed for it); when given, `pattern` must match."""
+    def check(value: str) -> str:
+        value = (value or "").strip()
+        if len(value) > max_len:
+            raise SettingError(f"Nilai paling panjang {max_len} karakter.")
+        if value and pattern and not re.fullmatch(pattern, value):
+            raise SettingError(message)
         return value
 
     return check
@@ -161,6 +175,13 @@ SETTINGS: tuple[SettingDef, ...] = (
         "Alamat pada kop surat.",
         _text(250),
     ),
+    SettingDef("kop.kode_pos", "15111", "Kode pos kantor pada kop surat (kosongkan bila tidak dicetak).",
+               _optional(5, r"\d{5}", "Kode pos terdiri dari 5 angka.")),
+    SettingDef("kop.telepon", "", "Nomor telepon kantor pada kop surat, mis. (021) 5555 1234 (kosongkan bila tidak ada).",
+               _optional(60, r"[0-9()+\-\s./,a-zA-Z]+", "Nomor telepon hanya memuat angka, spasi, tanda kurung, +, - "
+                         "dan titik.")),
+    SettingDef("kop.email", "", "Alamat pos-el (e-mail) kantor pada kop surat (kosongkan bila tidak ada).",
+               _optional(120, r"[^@\s]+@[^@\s]+\.[^@\s]+", "Alamat pos-el tidak valid (contoh: uptdppa@contoh.go.id).")),
     SettingDef("surat.tempat", "Tangerang", "Tempat penandatanganan surat.", _text(60)),
     SettingDef(
         "surat.jabatan_kepala",

@@ -20,8 +20,8 @@ from typing import Sequence
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -69,11 +69,36 @@ def new_document(title: str, *, confidential_footer: bool) -> DocumentObject:
     props.title, props.author, props.last_modified_by = title, "UPTD PPA Kota Tangerang", "UPTD PPA Kota Tangerang"
     props.comments, props.subject, props.language = "Templat bawaan Jangkau", "", "id-ID"
     if confidential_footer:
+        # Forms run to several pages: each page says which of how many it is, so a loose page is put back.
         footer = section.footer.paragraphs[0]
         footer.alignment = CENTER
-        text(footer, "RAHASIA \u2013 dokumen internal UPTD PPA Kota Tangerang \u2013 kasus {{ nomor_kasus }}",
-             size=8, italic=True)
+        text(footer, "RAHASIA \u2013 dokumen internal UPTD PPA Kota Tangerang \u2013 kasus {{ nomor_kasus }} \u2013 "
+             "Halaman ", size=8, italic=True)
+        page_field(footer, "PAGE")
+        text(footer, " dari ", size=8, italic=True)
+        page_field(footer, "NUMPAGES")
     return doc
+
+
+def page_field(p: Paragraph, name: str) -> None:
+    """A PAGE / NUMPAGES field: Word and LibreOffice put the page number (or count) in when they lay out."""
+    def run_with(element) -> None:
+        run = p.add_run()
+        run.font.size, run.italic = Pt(8), True
+        run._r.append(element)
+
+    begin, instr, separate, end = (OxmlElement("w:fldChar"), OxmlElement("w:instrText"), OxmlElement("w:fldChar"),
+                                   OxmlElement("w:fldChar"))
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {name} "
+    separate.set(qn("w:fldCharType"), "separate")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(begin)
+    run_with(instr)
+    run_with(separate)
+    text(p, "1", size=8, italic=True)
+    run_with(end)
 
 
 def text(p: Paragraph, content: str, *, bold: bool = False, size: float | None = None, underline: bool = False,
@@ -122,13 +147,35 @@ def bottom_rule(p: Paragraph, *, style: str = "thickThinSmallGap", size: int = 2
     p_pr.insert_element_before(borders, *PBDR_SUCCESSORS)
 
 
+LOGO = OUT_DIR / "kop_logo.png"  # placeholder emblem, clearly marked; the sysadmin's logo replaces it (kop.logo)
+LOGO_WIDTH_CM = 2.0
+
+
 def letterhead(doc: DocumentObject) -> None:
-    """Kop surat: every line comes from the settings (kop.*), so a change of name or address needs no new file."""
-    para(doc, "{{ kop_pemerintah }}", align=CENTER, bold=True, size=14)
-    para(doc, "{{ kop_dinas }}", align=CENTER, bold=True, size=11.5)
-    para(doc, "{{ kop_unit }}", align=CENTER, bold=True, size=14)
-    address = para(doc, "{{ kop_alamat }}", align=CENTER, size=9.5, after=2)
-    bottom_rule(address)
+    """Kop surat: the city's emblem on the left, the lines from the settings (kop.*) centred beside it, so a change
+    of name, address or telephone needs no new file; closed by the double rule."""
+    widths = (2.4, 14.1)
+    table = new_table(doc, widths, bordered=False)
+    row = table.add_row()
+    logo, lines = row.cells
+    logo.width, lines.width = Cm(widths[0]), Cm(widths[1])
+    logo.paragraphs[0].add_run().add_picture(str(LOGO), width=Cm(LOGO_WIDTH_CM))
+    logo.vertical_alignment = lines.vertical_alignment = 1  # centre
+    for n, (content, size) in enumerate((("{{ kop_pemerintah }}", 14), ("{{ kop_dinas }}", 11.5),
+                                         ("{{ kop_unit }}", 14))):
+        p = lines.paragraphs[0] if n == 0 else lines.add_paragraph()
+        p.alignment = CENTER
+        text(p, content, bold=True, size=size)
+    address = lines.add_paragraph()
+    address.alignment = CENTER
+    text(address, "{{ kop_alamat }}", size=9)
+    tag(lines, "{%p if kop_kontak %}")
+    contacts = lines.add_paragraph()
+    contacts.alignment = CENTER
+    text(contacts, "{{ kop_kontak }}", size=9)
+    tag(lines, "{%p endif %}")
+    rule = para(doc, "", size=2, after=2)
+    bottom_rule(rule)
     para(doc, "", size=6)
 
 
@@ -192,6 +239,7 @@ def add_row(table: Table, cells: Sequence[str | Sequence[str]], *, bold: bool = 
             align=LEFT, shade: str | None = None, widths: Sequence[float] | None = None):
     """One row; a cell given as a list of strings gets one paragraph per string."""
     row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is read whole: never split over two pages
     for i, (cell, content) in enumerate(zip(row.cells, cells)):
         if widths:
             cell.width = Cm(widths[i])
@@ -229,6 +277,15 @@ def field_table(doc, rows: Sequence[tuple[str, str]], *, widths=(6.2, 0.4, 9.9),
     return table
 
 
+def kept_together(table: Table) -> Table:
+    """Keep a table on one page with what follows it (every paragraph in it "keep with next")."""
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+    return table
+
+
 def numbered_block(doc, label: str, loop: str, number: str, content: str,
                    widths=(2.2, 0.4, 0.8, 13.1)) -> Table:
     """`Dasar : 1. ...` / `Untuk : 1. ...`: a borderless repeating row, the label only on the first."""
@@ -247,7 +304,11 @@ def signature(doc, place_date: str, lines: Sequence[str], *, name: str = "ttd_na
 
     `name`, `rank` and `nip` are variable names; rank and NIP lines disappear for staff who have none ("-").
     """
-    para(doc, "")
+    # The closing text goes with the signature: a signature block never stands alone at the top of a page.
+    last = doc.paragraphs[-1] if doc.paragraphs else None
+    if last is not None:
+        last.paragraph_format.keep_with_next = True
+    para(doc, "", keep_next=True)
     table = new_table(doc, (8.0, 8.5), bordered=False)
     row = table.add_row()
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # never split a signature over two pages
@@ -274,8 +335,9 @@ def signature(doc, place_date: str, lines: Sequence[str], *, name: str = "ttd_na
         text(lcell.add_paragraph(), left_name, bold=True)
 
 
-def head_signature(doc, date_var: str) -> None:
-    signature(doc, f"{{{{ tempat }}}}, {{{{ {date_var} }}}}",
+def head_signature(doc, date_var: str | None) -> None:
+    """The head's signature. A letter dates itself in its head (`date_var` None): no second place and date."""
+    signature(doc, f"{{{{ tempat }}}}, {{{{ {date_var} }}}}" if date_var else "",
               ["{{ ttd_jabatan }}", "{%p if ttd_jabatan_2 %}", "{{ ttd_jabatan_2 }}", "{%p endif %}"])
 
 
@@ -288,7 +350,11 @@ def save(doc: DocumentObject, code: str) -> Path:
     """Save with fixed timestamps, so regenerating unchanged templates gives identical files (no git noise)."""
     blocks = [el for el in doc.element.body if el.tag != qn("w:sectPr")]
     if blocks[-1].tag == qn("w:tbl"):
-        para(doc, "", size=2)  # Word wants a paragraph, not a table, at the very end of the body
+        # Word wants a paragraph, not a table, at the very end of the body; 1 pt high, so it never spills onto a
+        # page of its own after a signature that ends a full page.
+        end = para(doc, "", size=1)
+        end.paragraph_format.line_spacing = Pt(1)
+        end.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     props = doc.core_properties
     props.created = props.modified = FIXED_TIME
     props.revision = 1
@@ -306,7 +372,7 @@ def save(doc: DocumentObject, code: str) -> Path:
 
 VICTIM_HEAD = ["No", "Nama (panggilan)", "Jenis kelamin", "Tempat, tgl lahir / umur", "NIK / No. KK", "Alamat"]
 VICTIM_WIDTHS = (0.8, 3.0, 2.0, 3.0, 3.2, 4.5)
-VICTIM_CELLS = ["{{ k.no }}", ["{{ k.nama }}", "({{ k.alias }})"], "{{ k.jenis_kelamin }}",
+VICTIM_CELLS = ["{{ k.no }}", "{{ k.nama }}{% if k.alias %} ({{ k.alias }}){% endif %}", "{{ k.jenis_kelamin }}",
                 ["{{ k.tempat_tanggal_lahir }}", "{{ k.umur }}"], ["{{ k.nik }}", "{{ k.no_kk }}"], "{{ k.alamat }}"]
 VICTIM2_HEAD = ["No", "Telepon", "Agama", "Pendidikan", "Pekerjaan", "Status kawin", "WNI/ WNA", "Disabilitas",
                 "Hamil"]
@@ -321,7 +387,7 @@ SHORT_VICTIM_HEAD = ["No", "Nama", "Jenis kelamin", "Umur", "Alamat"]
 SHORT_VICTIM_WIDTHS = (0.8, 4.2, 2.3, 2.0, 7.2)
 SHORT_VICTIM_CELLS = ["{{ k.no }}", "{{ k.nama }}", "{{ k.jenis_kelamin }}", "{{ k.umur }}", "{{ k.alamat }}"]
 PLAN_HEAD = ["No", "Layanan", "Pelaksana", "Penanggung jawab", "Target", "Status", "Catatan"]
-PLAN_WIDTHS = (0.8, 2.6, 3.0, 2.8, 2.3, 2.0, 3.0)
+PLAN_WIDTHS = (0.8, 2.5, 2.9, 2.8, 2.5, 2.5, 2.5)  # Status fits "Direncanakan" unbroken at 9 pt
 PLAN_CELLS = ["{{ r.no }}", "{{ r.layanan }}", "{{ r.pelaksana }}", "{{ r.penanggung_jawab }}", "{{ r.target }}",
               "{{ r.status }}", "{{ r.catatan }}"]
 
@@ -353,13 +419,13 @@ def _letter_header(doc: DocumentObject) -> None:
         ("Lampiran", "{{ lampiran }}", "Kepada"),
         ("Hal", "{{ hal }}", "Yth. {{ kepada }}"),
         ("", "", "di"),
-        ("", "", "{{ alamat_tujuan }}"),
+        ("", "", "{{ di }}"),
     ]
     for label, value, right in rows:
         row = add_row(table, [label, ":" if label else "", value, right], widths=widths)
         if label == "Hal":
             row.cells[2].paragraphs[0].runs[0].bold = True
-        if right.startswith("{{ alamat"):
+        if right == "{{ di }}":
             row.cells[3].paragraphs[0].paragraph_format.left_indent = Cm(0.8)
     para(doc, "")
 
@@ -409,7 +475,7 @@ def surat_rujukan() -> DocumentObject:
     para(doc, "Identitas lengkap penerima manfaat bersifat rahasia dan hanya disampaikan langsung kepada petugas "
               "yang menangani. Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
          align=JUSTIFY, first_line_cm=1.0, before=8)
-    head_signature(doc, "tanggal_surat")
+    head_signature(doc, None)
     _copies(doc)
     return doc
 
@@ -437,7 +503,7 @@ def surat_pelimpahan() -> DocumentObject:
     para(doc, "Identitas lengkap penerima manfaat bersifat rahasia dan disampaikan langsung kepada petugas yang "
               "menangani. Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
          align=JUSTIFY, first_line_cm=1.0, before=8)
-    head_signature(doc, "tanggal_surat")
+    head_signature(doc, None)
     _copies(doc)
     return doc
 
@@ -479,7 +545,7 @@ def formulir_pengaduan() -> DocumentObject:
         ("Layanan yang dibutuhkan", "{{ layanan_dibutuhkan }}"),
     ])
     heading(doc, "F. KRONOLOGI (5W + 1H)")
-    field_table(doc, [
+    kept_together(field_table(doc, [
         ("Ringkasan informasi", "{{ ringkasan }}"),
         ("Apa yang terjadi", "{{ apa }}"),
         ("Siapa yang terlibat", "{{ siapa }}"),
@@ -488,8 +554,8 @@ def formulir_pengaduan() -> DocumentObject:
         ("Mengapa", "{{ mengapa }}"),
         ("Bagaimana", "{{ bagaimana }}"),
         ("Harapan korban/pelapor", "{{ harapan }}"),
-    ])
-    officer_signature(doc, "tanggal_pengaduan", left=["Pelapor,"], left_name="(................................)")
+    ]))
+    officer_signature(doc, "tanggal_pengaduan", left=["Pelapor,"], left_name="{{ pelapor_ttd }}")
     return doc
 
 
@@ -580,9 +646,15 @@ def formulir_persetujuan() -> DocumentObject:
                     "{{ c.setuju_berbagi_data }}"], widths=widths, size=10)
     add_row(table, ["3", "Data dicatat dalam Simfoni PPA (Kementerian PPPA)", "{{ c.setuju_simfoni }}"],
             widths=widths, size=10)
+    # A plan consent shows the plan it consents to.
+    tag(doc, "{%p if c.untuk_rencana %}")
+    para(doc, "Rencana intervensi layanan yang disetujui:", before=6, after=3, keep_next=True, size=10)
+    list_table(doc, PLAN_HEAD, PLAN_WIDTHS, "r in rencana", PLAN_CELLS, size=9)
+    tag(doc, "{%p endif %}")
     para(doc, "Catatan: {{ c.catatan }}", before=4, size=10)
-    para(doc, "Pernyataan ini dibuat dengan sadar dan tanpa paksaan dari pihak mana pun.", before=4, align=JUSTIFY)
-    para(doc, "{{ c.tempat }}, {{ c.tanggal }}", align=RIGHT, before=8)
+    para(doc, "Pernyataan ini dibuat dengan sadar dan tanpa paksaan dari pihak mana pun.", before=4, align=JUSTIFY,
+         keep_next=True)
+    para(doc, "{{ c.tempat }}, {{ c.tanggal }}", align=RIGHT, before=8, keep_next=True)
     widths = (5.5, 5.5, 5.5)
     sign = new_table(doc, widths, bordered=False)
     add_row(sign, ["Yang menyatakan,", "Saksi,", "Petugas yang menjelaskan,"], align=CENTER, widths=widths)
@@ -590,6 +662,17 @@ def formulir_persetujuan() -> DocumentObject:
         add_row(sign, ["", "", ""], widths=widths)
     add_row(sign, ["{{ c.yang_menyatakan }}", "{{ c.saksi }}", "{{ c.petugas }}"], align=CENTER, bold=True,
             widths=widths)
+    for row in sign.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True  # the three signatures stay on one page
+    # Who cannot sign gives a thumbprint (cap jempol) in the box under their name.
+    para(doc, "Cap jempol yang menyatakan (bila tidak dapat menandatangani):", before=6, after=2, size=9,
+         keep_next=True)
+    box = new_table(doc, (3.0,), bordered=True)
+    cell_row = add_row(box, [""], widths=(3.0,))
+    cell_row.height = Cm(3.0)
+    cell_row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
     tag(doc, "{%p if not loop.last %}")
     para(doc).add_run().add_break(WD_BREAK.PAGE)
     tag(doc, "{%p endif %}")
@@ -657,8 +740,9 @@ def laporan_permohonan_instruksi() -> DocumentObject:
     letterhead(doc)
     title(doc, "LAPORAN DAN PERMOHONAN INSTRUKSI TINDAK LANJUT LAYANAN")
     _memo_header(doc, [
+        ("Nomor", "{{ nomor_surat }}"),
         ("Kepada", "Yth. {{ jabatan_kepala }}"),
-        ("Dari", "{{ petugas_nama }} ({{ petugas_jabatan }})"),
+        ("Dari", "{{ dari }}"),
         ("Tanggal", "{{ tanggal_laporan }}"),
         ("Nomor kasus", "{{ nomor_kasus }} (Simfoni PPA: {{ nomor_simfoni }})"),
         ("Hal", "Laporan dan permohonan instruksi tindak lanjut layanan"),
@@ -684,7 +768,8 @@ def instruksi_tindak_lanjut() -> DocumentObject:
     letterhead(doc)
     title(doc, "INSTRUKSI TINDAK LANJUT LAYANAN")
     _memo_header(doc, [
-        ("Kepada", "Yth. {{ kepada_nama }} ({{ kepada_jabatan }})"),
+        ("Nomor", "{{ nomor_surat }}"),
+        ("Kepada", "Yth. {{ kepada }}"),
         ("Dari", "{{ jabatan_kepala }}"),
         ("Tanggal", "{{ tanggal_instruksi }}"),
         ("Nomor kasus", "{{ nomor_kasus }}"),

@@ -30,7 +30,8 @@ Context = dict[str, object]
 
 # --- Gathering ---------------------------------------------------------------------------------------------------
 
-SETTING_KEYS = ("kop.pemerintah", "kop.dinas", "kop.unit", "kop.alamat", "surat.tempat", "surat.jabatan_kepala",
+SETTING_KEYS = ("kop.pemerintah", "kop.dinas", "kop.unit", "kop.alamat", "kop.kode_pos", "kop.telepon", "kop.email",
+                "surat.tempat", "surat.jabatan_kepala",
                 "surat.dasar_tugas", "waktu.zona", "risiko.ambang_tinggi", "risiko.ambang_sedang")
 
 

@@ -26,6 +26,8 @@ from admin_app.documents.formatting import (
     yes_no,
 )
 from admin_app.models import (
+    Case,
+    Complaint,
     Letter,
     LetterNature,
     LetterStatus,
@@ -35,12 +37,26 @@ from admin_app.models import (
 # --- Shared parts of every context ------------------------------------------------------------------------------
 
 
+def kop_address(settings) -> str:
+    """The letterhead's address line: the address, then the post code when one is set."""
+    code = settings["kop.kode_pos"].strip()
+    return settings["kop.alamat"] + (f" {code}" if code else "")
+
+
+def kop_contacts(settings) -> str:
+    """The letterhead's contact line (telephone, e-mail), empty when neither is set."""
+    parts = [f"{label} {settings[key].strip()}" for key, label in (("kop.telepon", "Telepon"), ("kop.email", "Pos-el"))
+             if settings[key].strip()]
+    return "  \u2022  ".join(parts)
+
+
 def common_fields(f: CaseFile, now: dt.datetime) -> Context:
     return {
         "kop_pemerintah": f.settings["kop.pemerintah"],
         "kop_dinas": f.settings["kop.dinas"],
         "kop_unit": f.settings["kop.unit"],
-        "kop_alamat": f.settings["kop.alamat"],
+        "kop_alamat": kop_address(f.settings),
+        "kop_kontak": kop_contacts(f.settings),
         "tempat": f.settings["surat.tempat"],
         "jabatan_kepala": f.settings["surat.jabatan_kepala"],
         "nomor_kasus": f.case.case_number,
@@ -85,6 +101,13 @@ def letter_fields(f: CaseFile, kind: type[Letter]) -> Context:
     }
 
 
+def name_and_position(user: User | None) -> str:
+    """"Rina Marlina, S.Psi. (Pekerja Sosial)": the position only when the user has one."""
+    if user is None:
+        return EMPTY
+    return f"{user.full_name} ({user.position})" if user.position and user.position.strip() else user.full_name
+
+
 def officer_fields(user: User | None) -> Context:
     return {
         "petugas_nama": shown(user.full_name if user else None),
@@ -100,7 +123,7 @@ def victim_rows(f: CaseFile) -> list[dict[str, str]]:
         {
             "no": str(i),
             "nama": v.full_name,
-            "alias": shown(v.alias),
+            "alias": (v.alias or "").strip(),  # empty: the form prints no "(...)" after the name
             "jenis_kelamin": sex_label(v.sex),
             "umur": age_label(v, day),
             "tempat_tanggal_lahir": birth_label(v),
@@ -205,6 +228,21 @@ def simfoni_fields(f: CaseFile) -> Context:
     }
 
 
+def recipient_chronology(case: Case, complaint: Complaint | None) -> str:
+    """"Kronologi singkat" as a letter's recipient reads it: what happened and how (the complaint's 5W+1H), else
+    the case summary; victims and perpetrators by initials. The referral and transfer forms prefill it; the head
+    edits it; the letter prints what was issued."""
+    told = [complaint.what, complaint.how] if complaint else []
+    text = "\n".join(t.strip() for t in told if t and t.strip()) or (case.summary or "")
+    return initials_only(text, [*case.victims, *case.perpetrators])
+
+
+def di_line(address: str | None) -> str:
+    """The "di" line under "Yth.": the recipient's town (the last part of the address), never a street address."""
+    parts = [p.strip() for p in (address or "").replace("\n", ",").split(",") if p.strip()]
+    return parts[-1] if parts else "Tempat"
+
+
 def external_letter_fields(f: CaseFile, default_subject: str, default_nature: LetterNature) -> Context:
     """What referral and transfer letters share: the letter head fields and the beneficiary by initials."""
     letter = f.letter
@@ -212,7 +250,7 @@ def external_letter_fields(f: CaseFile, default_subject: str, default_nature: Le
     victims = f.case.victims
 
     def masked(text: str | None) -> str:
-        return initials_only(text, victims)
+        return initials_only(text, [*victims, *f.case.perpetrators])
 
     return {
         "sifat": (letter.nature or default_nature).value,
@@ -220,10 +258,12 @@ def external_letter_fields(f: CaseFile, default_subject: str, default_nature: Le
         "hal": masked(letter.subject) if letter.subject else default_subject,
         "kepada": shown(letter.recipient),
         "alamat_tujuan": shown(letter.recipient_address) if letter.recipient_address else "Tempat",
+        "di": di_line(letter.recipient_address),
         "penerima_manfaat": victims_by_initials(f),
         "korban_inisial": victims_text(f),
         "bentuk_kekerasan": labels_of(f.case.violence_types),
-        "kronologi": masked(f.case.summary),
+        # Letters issued before the chronology was a field print what the complaint tells, masked.
+        "kronologi": masked(letter.chronology) if letter.chronology else recipient_chronology(f.case, f.complaint),
         "layanan_diberikan": masked(letter.services_given),
         "kondisi_terkini": masked(letter.current_condition),
         "tujuan": masked(letter.purpose),

@@ -165,6 +165,39 @@ def _check_parts(xml_parts: dict[str, bytes], types, relationships) -> None:
         raise TemplateRejected(_NOT_DOCX)
 
 
+def _raw_texts(template: DocxTemplate) -> list[tuple[str, str]]:
+    """The text staff typed in the body, headers and footers, before docxtpl rewrites any tag."""
+    docx = template.get_docx()
+    parts = [("isi dokumen", template.xml_to_string(docx._element.body))]
+    for label, uri in (("kepala halaman", template.HEADER_URI), ("kaki halaman", template.FOOTER_URI)):
+        for _, part in template.get_headers_footers(uri):
+            parts.append((label, template.get_part_xml(part)))
+    return [(label, re.sub(r"<[^>]+>", "", xml)) for label, xml in parts]
+
+
+def _check_braces(template: DocxTemplate) -> None:
+    """Every {{ has its }} and every {% its %}. docxtpl cleans Word's markup from the first {{ to the next }}, so
+    an unclosed tag would swallow the text after it without any syntax error: refuse it here, by name."""
+    for label, raw in _raw_texts(template):
+        for opening, closing in (("{{", "}}"), ("{%", "%}")):
+            where = None  # the first tag without its partner
+            for match in re.finditer(re.escape(opening) + "|" + re.escape(closing), raw):
+                if (match.group() == opening) == (where is not None):
+                    break  # an opening inside an open tag, or a closing without an opening
+                where = match.start() if match.group() == opening else None
+            else:
+                if where is None:
+                    continue
+                match = None
+            if match is not None and where is None:
+                where = match.start()
+            if where is not None:
+                raise TemplateRejected(
+                    f"Tag templat tidak dapat dibaca di {label}: ada {opening} tanpa pasangan {closing} (atau "
+                    f"sebaliknya), di sekitar \u201c{raw[max(where - 40, 0):where + 60].strip()}\u201d."
+                )
+
+
 def _template_sources(template: DocxTemplate) -> list[tuple[str, str]]:
     """The Jinja source of the body, headers and footers as docxtpl renders it: one line per paragraph."""
     docx = template.get_docx()
@@ -177,6 +210,7 @@ def _template_sources(template: DocxTemplate) -> list[tuple[str, str]]:
 
 def _check_tags(template: DocxTemplate) -> None:
     """Parse (and compile) each part, so a broken tag or a forbidden filter is reported where it is."""
+    _check_braces(template)
     env = make_environment()
     for label, source in _template_sources(template):
         try:

@@ -108,7 +108,9 @@ def sample_case_file(doc_type: str) -> CaseFile:
         services_needed=[ref(ServiceType, "Kesehatan"), ref(ServiceType, "Rehabilitasi Sosial")],
         victims=[victim], perpetrators=[perpetrator], reporters=[reporter],
     )
-    settings = default_settings(SETTING_KEYS)
+    # The preview shows the contact line too; these are marked as examples, never printed on a real letter.
+    settings = {**default_settings(SETTING_KEYS), "kop.telepon": "(021) 0000 0000 (contoh)",
+                "kop.email": "uptdppa@contoh.go.id"}
     done = dt.datetime(2025, 8, 2, 7, 0, tzinfo=dt.timezone.utc)
     indicators = [
         RiskIndicator(code="nyawa_terancam", label="Nyawa korban terancam oleh pelaku", weight=40, forces_high=True),
@@ -139,6 +141,7 @@ def sample_case_file(doc_type: str) -> CaseFile:
         instruction="Segera rujuk korban ke RSUD Kota Tangerang untuk pemeriksaan dan visum; lanjutkan pendampingan "
                     "psikologis oleh UPTD PPA.",
         given_by=head, given_at=dt.datetime(2025, 8, 4, 3, 0, tzinfo=dt.timezone.utc),
+        number="400.10.2/001/INS/UPTD-PPA/VIII/2025",
         outcomes=[InstructionOutcome(kind=OutcomeKind.REFERRAL), InstructionOutcome(kind=OutcomeKind.CASE_MANAGEMENT)],
     )
     f = CaseFile(
@@ -180,6 +183,7 @@ def sample_case_file(doc_type: str) -> CaseFile:
         plan=plan,
         simfoni=SimfoniRecord(registration_number="SIMFONI-3671-2025-00123", input_date=dt.date(2025, 8, 4)),
         request=FollowUpRequest(
+            number="400.10.2/001/LAP/UPTD-PPA/VIII/2025",
             report="Penjangkauan dilaksanakan pada 1 Agustus 2025; korban ditemukan di rumah bibinya dan dalam keadaan "
                    "cemas. Asesmen risiko: tinggi.",
             request="Mohon instruksi rujukan ke RSUD Kota Tangerang dan pendampingan hukum.",

@@ -29,6 +29,7 @@ from admin_app.documents.parts import (
     highest_risk,
     incident_fields,
     letter_fields,
+    name_and_position,
     officer_fields,
     perpetrator_rows,
     plan_rows,
@@ -136,6 +137,8 @@ def shape_formulir_pengaduan(f: CaseFile, now: dt.datetime) -> Context:
         "kanal_pengaduan": label_of(c.intake_channel),
         "urgensi": c.urgency.value.capitalize() if c.urgency else EMPTY,
         "pelapor": reporter_rows(f),
+        # The reporter signs on the left; a blank line to write on when nobody is recorded.
+        "pelapor_ttd": c.reporters[0].full_name if c.reporters else "(................................)",
         "korban": victim_rows(f),
         "pelaku": perpetrator_rows(f),
         "layanan_dibutuhkan": labels_of(c.services_needed),
@@ -231,6 +234,7 @@ def _consent_row(n: int, c: InformedConsent, f: CaseFile) -> dict[str, str]:
         "umur": age_label(victim, f.reference_day) if victim else EMPTY,
         "jenis_kelamin": sex_label(victim.sex) if victim else EMPTY,
         "tujuan": CONSENT_PURPOSES[c.purpose],
+        "untuk_rencana": c.purpose == ConsentPurpose.PLAN,
         "yang_menyatakan": shown(c.consenter_name),
         "hubungan": shown(c.consenter_relation) if c.consenter_is_guardian else "Penerima manfaat sendiri",
         "sebagai_wali": yes_no(c.consenter_is_guardian),
@@ -254,6 +258,8 @@ def shape_formulir_persetujuan(f: CaseFile, now: dt.datetime) -> Context:
         **common_fields(f, now),
         **officer_fields(first.filled_by if first else None),
         "persetujuan": [_consent_row(n, c, f) for n, c in enumerate(f.consents, start=1)],
+        # What a plan consent consents to: the plan itself, printed with it.
+        "rencana": plan_rows(f),
     }
 
 
@@ -325,6 +331,8 @@ def shape_laporan_permohonan_instruksi(f: CaseFile, now: dt.datetime) -> Context
         **simfoni_fields(f),
         **officer_fields(req.submitted_by if req else None),
         "tanggal_laporan": tanggal_indonesia(f.local(submitted) if submitted else None),
+        "nomor_surat": shown(req.number if req else None),
+        "dari": name_and_position(req.submitted_by if req else None),
         "korban": victim_rows(f),
         "bentuk_kekerasan": labels_of(f.case.violence_types),
         "tingkat_risiko": highest_risk(f),
@@ -352,8 +360,11 @@ def shape_instruksi_tindak_lanjut(f: CaseFile, now: dt.datetime) -> Context:
     return {
         **common_fields(f, now),
         **signer_fields(head.full_name if head else None, head.nip if head else None, head.rank if head else None,
-                        head.position if head else None, None, f.settings["surat.jabatan_kepala"]),
+                        head.position if head else None, ins.signer_capacity if ins else None,
+                        f.settings["surat.jabatan_kepala"]),
         "tanggal_instruksi": tanggal_indonesia(f.local(ins.given_at) if ins else None),
+        "nomor_surat": shown(ins.number if ins else None),
+        "kepada": name_and_position(requester),
         "kepada_nama": shown(requester.full_name if requester else None),
         "kepada_jabatan": shown(requester.position if requester else None),
         "korban": victim_rows(f),

@@ -321,6 +321,7 @@ class FollowUpRequest(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
+    number: Mapped[str | None] = mapped_column(String(120), unique=True, info=AUDITED)  # letter type laporan_permohonan_instruksi
     report: Mapped[str] = mapped_column(Text)  # the officer's report of the outreach
     request: Mapped[str] = mapped_column(Text)  # what instruction is asked for
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
@@ -351,7 +352,9 @@ class FollowUpInstruction(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True, info=AUDITED)
+    number: Mapped[str | None] = mapped_column(String(120), unique=True, info=AUDITED)  # letter type instruksi_tindak_lanjut
     instruction: Mapped[str] = mapped_column(Text)
+    signer_capacity: Mapped[str | None] = mapped_column(String(20), info=AUDITED)  # a.n. / Plt. / Plh. when delegated
     given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
     given_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
 

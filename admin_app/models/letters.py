@@ -88,6 +88,7 @@ class Letter(VersionedMixin, TimestampMixin, Base):
     services_given: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(Text)  # referral purpose / assignment purpose
     documents_handed_over: Mapped[str | None] = mapped_column(Text)
+    chronology: Mapped[str | None] = mapped_column(Text)  # "Kronologi singkat" as written for the recipient
     contact_person: Mapped[str | None] = mapped_column(String(150))
     copies_to: Mapped[str | None] = mapped_column(Text)  # tembusan, one per line
     # A referral that shares data although consent was refused needs the head's emergency override.

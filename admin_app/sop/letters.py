@@ -54,6 +54,7 @@ class OutcomeRequest:
     transfer_basis: str | None = None
     consent_override_reason: str | None = None
     nature: LetterNature = LetterNature.RAHASIA
+    chronology: str | None = None  # "Kronologi singkat" written for the recipient (the form prefills it, masked)
 
 
 def text(value: str | None) -> str:
@@ -81,6 +82,17 @@ _REQUIRED = {
     OutcomeKind.TRANSFER: (("recipient", "instansi tujuan pelimpahan"), ("transfer_basis", "dasar pelimpahan")),
 }
 _SHARES_DATA = (OutcomeKind.REFERRAL, OutcomeKind.TRANSFER)
+TRANSFER_AUTHORITY = "kewenangan tujuan pelimpahan (Provinsi atau Pusat)"
+
+
+def required_for(kind: OutcomeKind) -> list[str]:
+    """What an outcome's letter needs, in words (the forms say it before anyone submits; refusals name it)."""
+    labels = [label for _, label in _REQUIRED.get(kind, ())]
+    return [TRANSFER_AUTHORITY, *labels] if kind == OutcomeKind.TRANSFER else labels
+
+
+def in_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
 
 
 class LetterIssuer:
@@ -89,11 +101,20 @@ class LetterIssuer:
         self.clock = clock
 
     def letter_type(self, cls: type[Letter]) -> LetterType:
-        code = letter_type_code(cls)
+        return self.type_of(letter_type_code(cls))
+
+    def type_of(self, code: str) -> LetterType:
         letter_type = self.session.execute(select(LetterType).where(LetterType.code == code)).scalar_one_or_none()
         if letter_type is None or not letter_type.active:
             raise ProcessError(f"Jenis surat '{code}' belum diatur atau tidak aktif; hubungi administrator sistem.")
         return letter_type
+
+    def memo_number(self, code: str, day: dt.date) -> str:
+        """The number of a memo the SOP files (the officer's report, the head's instruction), from its own letter
+        type: numbered like the letters, in the filing transaction."""
+        with self.session.no_autoflush:
+            number, _ = issue_number(self.session, self.type_of(code), day)
+        return number
 
     def fill(self, letter: Letter, signer: User, letter_date: dt.date, capacity: str | None) -> None:
         """Number, date and signatory of a new letter, in the caller's transaction."""
@@ -134,7 +155,7 @@ class LetterIssuer:
                 and len(text(outcome.consent_override_reason)) < MIN_REASON_LENGTH:
             problems.append("persetujuan berbagi data dari korban/wali, atau alasan keadaan darurat dari Kepala UPTD PPA")
         if outcome.kind == OutcomeKind.TRANSFER and outcome.authority in (None, Authority.KOTA):
-            problems.append("kewenangan tujuan pelimpahan (Provinsi atau Pusat)")
+            problems.append(TRANSFER_AUTHORITY)
         return problems
 
     def _external(self, cls: type[Letter], case: Case, outcome: OutcomeRequest, **specific) -> Letter:
@@ -149,32 +170,37 @@ class LetterIssuer:
             documents_handed_over=text(outcome.documents_handed_over) or None,
             contact_person=text(outcome.contact_person) or None,
             copies_to=text(outcome.copies_to) or None,
+            chronology=text(outcome.chronology) or None,
             **specific,
         )
 
-    def referral(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> ReferralLetter:
+    def referral(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date,
+                 capacity: str | None = None) -> ReferralLetter:
         letter = self._external(
             ReferralLetter, case, outcome, subject="Rujukan Layanan Kedaruratan", purpose=text(outcome.purpose),
             consent_override_reason=text(outcome.consent_override_reason) or None,
         )
-        self.fill(letter, signer, letter_date, None)
+        self.fill(letter, signer, letter_date, capacity)
         self.session.add(letter)
         return letter
 
-    def transfer(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> TransferLetter:
+    def transfer(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date,
+                 capacity: str | None = None) -> TransferLetter:
         letter = self._external(
             TransferLetter, case, outcome, subject="Pelimpahan Kasus", authority=outcome.authority,
             purpose=text(outcome.purpose) or None, transfer_basis=text(outcome.transfer_basis),
             consent_override_reason=text(outcome.consent_override_reason) or None,
         )
-        self.fill(letter, signer, letter_date, None)
+        self.fill(letter, signer, letter_date, capacity)
         self.session.add(letter)
         return letter
 
-    def for_outcome(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date) -> Letter | None:
-        """The letter an outcome of the follow-up instruction issues (referral, transfer), or None."""
+    def for_outcome(self, signer: User, case: Case, outcome: OutcomeRequest, letter_date: dt.date,
+                    capacity: str | None = None) -> Letter | None:
+        """The letter an outcome of the follow-up instruction issues (referral, transfer), or None; signed as
+        the instruction is (`capacity`: a.n. / Plt. / Plh.)."""
         if outcome.kind == OutcomeKind.REFERRAL:
-            return self.referral(signer, case, outcome, letter_date)
+            return self.referral(signer, case, outcome, letter_date, capacity)
         if outcome.kind == OutcomeKind.TRANSFER:
-            return self.transfer(signer, case, outcome, letter_date)
+            return self.transfer(signer, case, outcome, letter_date, capacity)
         return None

@@ -414,7 +414,8 @@ class CaseProcess:
             missing.append("instruksi yang dimohon")
         self._require_inputs(case, s, missing)
         follow_up = FollowUpRequest(case_id=case.id, report=text(report), request=text(request),
-                                    submitted_by_id=user.id, submitted_at=self.clock())
+                                    submitted_by_id=user.id, submitted_at=self.clock(),
+                                    number=self.letters.memo_number(REPORT.action.numbers, self.today()))
         self.session.add(follow_up)
         self.session.flush()
         self._advance(case, user)
@@ -424,7 +425,7 @@ class CaseProcess:
     @handles(INSTRUCTION.action)
     def give_instruction(
         self, user: User, case: Case, *, instruction: str, outcomes: Sequence[OutcomeRequest],
-        letter_date: dt.date | None = None,
+        letter_date: dt.date | None = None, signer_capacity: str | None = None,
     ) -> FollowUpInstruction:
         """The head's follow-up instruction; referral and transfer outcomes issue their letters."""
         s = self._begin(user, case, INSTRUCTION.action)
@@ -444,9 +445,12 @@ class CaseProcess:
             raise ProcessError("Instruksi tindak lanjut belum dapat diberikan.", problems)
         self._require_inputs(case, s)
         letter_date = letter_date or self.today()
-        record = FollowUpInstruction(case_id=case.id, instruction=text(instruction), given_by_id=user.id, given_at=self.clock())
+        capacity = text(signer_capacity) or None
+        record = FollowUpInstruction(case_id=case.id, instruction=text(instruction), given_by_id=user.id,
+                                     given_at=self.clock(), signer_capacity=capacity,
+                                     number=self.letters.memo_number(INSTRUCTION.action.numbers, letter_date))
         for outcome in outcomes:
-            letter = self.letters.for_outcome(user, case, outcome, letter_date)
+            letter = self.letters.for_outcome(user, case, outcome, letter_date, capacity)
             record.outcomes.append(
                 InstructionOutcome(kind=outcome.kind, close_reason=text(outcome.close_reason) or None, letter=letter)
             )
@@ -458,14 +462,14 @@ class CaseProcess:
     # ------------------------------------------------------------------ side actions
     @handles(EMERGENCY_REFERRAL)
     def issue_emergency_referral(self, user: User, case: Case, outcome: OutcomeRequest,
-                                 letter_date: dt.date | None = None) -> ReferralLetter:
+                                 letter_date: dt.date | None = None, signer_capacity: str | None = None) -> ReferralLetter:
         """Emergency first: for a high-risk victim the head refers at once, before the assessment is finished."""
         self.guards.side_action(user, case, EMERGENCY_REFERRAL)
         outcome.kind = OutcomeKind.REFERRAL
         problems = self.letters.outcome_problems(case, outcome)
         if problems:
             raise ProcessError("Surat rujukan belum dapat diterbitkan.", problems)
-        letter = self.letters.referral(user, case, outcome, letter_date or self.today())
+        letter = self.letters.referral(user, case, outcome, letter_date or self.today(), text(signer_capacity) or None)
         self.session.flush()
         return letter
 

@@ -68,6 +68,7 @@ class StepAction:
     role: RoleCode | None = None  # None: the step's owner role
     style: str = "primary"
     issues: tuple[str, ...] = ()  # letter type codes (Letter polymorphic identities) this action may issue
+    numbers: str | None = None  # the letter type whose number the record this action files gets (a memo)
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ STEPS: tuple[Step, ...] = (
         action=StepAction(
             "submit_report", "Laporkan dan minta instruksi tindak lanjut", form="report",
             title="Laporan dan permohonan instruksi tindak lanjut",
-            done="Laporan dan permohonan instruksi telah diajukan kepada Kepala UPTD PPA.",
+            done="Laporan dan permohonan instruksi nomor {nomor} telah diajukan kepada Kepala UPTD PPA.",
+            numbers="laporan_permohonan_instruksi",
         ),
         side_actions=(EMERGENCY_REFERRAL,),
         editable=(INTERVENTION_PLAN.code, PLAN_CONSENT.code),
@@ -268,8 +270,9 @@ STEPS: tuple[Step, ...] = (
         required_inputs=(FOLLOW_UP_REQUEST,),
         action=StepAction(
             "give_instruction", "Beri instruksi tindak lanjut", form="instruction",
-            title="Instruksi tindak lanjut layanan", done="Instruksi tindak lanjut diberikan; kasus selesai menurut SOP.",
-            issues=("surat_rujukan", "surat_pelimpahan"),
+            title="Instruksi tindak lanjut layanan",
+            done="Instruksi tindak lanjut nomor {nomor} diberikan; kasus selesai menurut SOP.",
+            issues=("surat_rujukan", "surat_pelimpahan"), numbers="instruksi_tindak_lanjut",
         ),
         returns=(Return(5, RoleCode.KEPALA),),  # incomplete report
         time_standard=TimeStandard(30, TimeUnit.MINUTES),

@@ -38,7 +38,9 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.sop.errors import MIN_REASON_LENGTH
-from admin_app.sop.letters import OutcomeRequest
+from admin_app.documents.parts import recipient_chronology
+from admin_app.sop.letters import OutcomeRequest, in_words, required_for
+from admin_app.sop.requirements import load_field_documents
 from admin_app.views.base import case_process, form_translations
 from admin_app.views.case_filters import _officer_options
 
@@ -185,6 +187,8 @@ class _LetterFields(_Form):
     services_given = TextAreaField("Layanan yang sudah diberikan (wajib untuk rujukan)", validators=[Optional(), Length(max=4000)])
     documents_handed_over = TextAreaField("Dokumen yang diserahkan (satu per baris: jumlah lampiran)",
                                           validators=[Optional(), Length(max=2000)])
+    chronology = TextAreaField("Kronologi singkat untuk penerima surat (terisi dari pengaduan; nama korban dan "
+                               "terlapor disamarkan dengan inisial)", validators=[Optional(), Length(max=4000)])
     contact_person = StringField("Narahubung", validators=[Optional(), Length(max=150)])
     copies_to = TextAreaField("Tembusan (satu per baris)", validators=[Optional(), Length(max=2000)])
 
@@ -195,8 +199,17 @@ class EmergencyReferralForm(_LetterFields):
         "Alasan keadaan darurat (bila korban/wali belum menyetujui berbagi data)", validators=[Optional(), Length(max=2000)]
     )
 
+    signer_capacity = SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
+
+    def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
+        if first_visit and case is not None:
+            complaint = load_field_documents(db.session, case).complaint
+            self.chronology.data = recipient_chronology(case, complaint)
+
     def values(self) -> dict:
-        return {"outcome": OutcomeRequest(OutcomeKind.REFERRAL, **super().values())}
+        values = super().values()
+        capacity = values.pop("signer_capacity")
+        return {"outcome": OutcomeRequest(OutcomeKind.REFERRAL, **values), "signer_capacity": capacity}
 
 
 class InstructionForm(EmergencyReferralForm):
@@ -213,27 +226,28 @@ class InstructionForm(EmergencyReferralForm):
     transfer_purpose = TextAreaField("Maksud pelimpahan", validators=[Optional(), Length(max=2000)])
     transfer_basis = TextAreaField("Dasar pelimpahan", validators=[Optional(), Length(max=4000)])
 
-    LETTER_FIELDS = ("nature", "recipient_address", "current_condition", "services_given", "documents_handed_over",
-                     "contact_person", "copies_to")
+    LETTER_FIELDS = ("nature", "recipient_address", "chronology", "current_condition", "services_given",
+                     "documents_handed_over", "contact_person", "copies_to")
     SECTIONS = (
         Section(None, ("instruction", "outcome_case_management", "outcome_referral", "outcome_transfer",
-                       "outcome_close")),
+                       "outcome_close", "signer_capacity")),
+        # The rules are the letter requirements of sop/letters.py, in words.
         Section("Rujukan", ("recipient", "purpose"), when=("outcome_referral",),
-                rule="Wajib: lembaga tujuan dan tujuan rujukan."),
+                rule=f"Wajib untuk surat rujukan: {in_words(required_for(OutcomeKind.REFERRAL))}."),
         Section("Pelimpahan", ("authority", "transfer_recipient", "transfer_purpose", "transfer_basis"),
                 when=("outcome_transfer",),
-                rule="Wajib: kewenangan tujuan (Provinsi atau Pusat), instansi tujuan dan dasar pelimpahan."),
+                rule=f"Wajib untuk surat pelimpahan: {in_words(required_for(OutcomeKind.TRANSFER))}."),
         # Rujukan and pelimpahan both send the victim's data out: one consent rule for both (sop/letters.py).
         Section("Persetujuan berbagi data", ("consent_override_reason",), when=("outcome_referral", "outcome_transfer")),
         Section("Isi surat rujukan / pelimpahan", LETTER_FIELDS, when=("outcome_referral", "outcome_transfer"),
-                rule="Yang diisi tercetak pada surat. Untuk rujukan wajib: kondisi korban saat ini dan layanan "
-                     "yang sudah diberikan."),
+                rule="Yang diisi tercetak pada surat."),
         Section("Penutupan kasus", ("close_reason",), when=("outcome_close",),
                 rule=f"Wajib: alasan penutupan (minimal {MIN_REASON_LENGTH} karakter). Kasus yang ditutup tidak "
                      "dapat sekaligus dirujuk, dilimpahkan atau dilanjutkan ke manajemen kasus."),
     )
 
     def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
+        super().prepare(first_visit, today, case)
         given = case is not None and not case_process().letters.consent_refused(case)
         consent = Section(
             "Persetujuan berbagi data", self.SECTIONS[3].fields, self.SECTIONS[3].when,
@@ -244,7 +258,8 @@ class InstructionForm(EmergencyReferralForm):
         self.SECTIONS = (*self.SECTIONS[:3], consent, *self.SECTIONS[4:])
 
     def values(self) -> dict:
-        return {"instruction": self.instruction.data, "outcomes": self.outcomes()}
+        return {"instruction": self.instruction.data, "outcomes": self.outcomes(),
+                "signer_capacity": self.signer_capacity.data}
 
     def outcomes(self) -> list[OutcomeRequest]:
         letter = {
@@ -252,6 +267,7 @@ class InstructionForm(EmergencyReferralForm):
             "recipient_address": self.recipient_address.data,
             "current_condition": self.current_condition.data,
             "services_given": self.services_given.data,
+            "chronology": self.chronology.data,
             "documents_handed_over": self.documents_handed_over.data,
             "contact_person": self.contact_person.data,
             "copies_to": self.copies_to.data,

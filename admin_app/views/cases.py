@@ -482,11 +482,13 @@ def _history(case: Case, letters: list[Letter]) -> list[tuple]:
 
 
 def _done_message(action: StepAction | Return, number: int, result) -> str:
-    """The step table's message for a successful action, with the numbers of the letters it issued."""
+    """The step table's message for a successful action: {nomor} is the number of the memo it filed (report,
+    instruction) or of the letter it issued; letters issued besides a memo are named after it."""
     letters = _issued_letters(result)
     numbers = ", ".join(letter.number for letter in letters)
-    message = action.done.format(langkah=number, nomor=numbers)
-    if numbers and "{nomor}" not in action.done:
+    own = None if isinstance(result, Letter) else getattr(result, "number", None)
+    message = action.done.format(langkah=number, nomor=own or numbers or "-")
+    if numbers and (own or "{nomor}" not in action.done):
         message += f" Surat diterbitkan: {numbers}."
     return message
 
