@@ -29,6 +29,8 @@ REFERRAL = OutcomeRequest(
     current_condition="Korban aman di rumah kerabat; memar di lengan kiri",
     documents_handed_over="Formulir pengaduan\nHasil asesmen risiko\nLaporan kasus", contact_person="Rina Marlina",
     copies_to="Kepala Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Tangerang", nature=LetterNature.SEGERA,
+    # Written by the head for the hospital; the victim's name typed in it is printed as initials.
+    chronology="Pada akhir Oktober 2026 korban {victim} dipukul suaminya di rumah; tetangga melapor ke UPTD PPA.",
 )
 TRANSFER = OutcomeRequest(
     OutcomeKind.TRANSFER, recipient="Kepala UPTD PPA Provinsi Banten", recipient_address="Serang",
@@ -64,9 +66,14 @@ class Printed:
 def demo_cases(builder) -> dict[str, Case]:
     """The two demo cases of the issue, finished (all six steps) with their letters issued."""
     adult = builder.register(child=False, story=0)
-    builder.walk(adult, 7, outcomes=[REFERRAL])
+    referral = dataclasses.replace(REFERRAL, chronology=REFERRAL.chronology.format(victim=adult.victims[0].full_name))
+    builder.walk(adult, 7, outcomes=[referral])
     child = builder.register(child=True, story=1)
-    builder.walk(child, 7, outcomes=[TRANSFER])
+    builder.walk(child, 6)
+    # The head is away: her deputy signs the instruction and the transfer letter as Plh.
+    builder.process.perform("give_instruction", builder.team.kepala, child, instruction="Limpahkan kasus ke UPTD PPA "
+                            "Provinsi Banten; pendampingan berlanjut sampai diterima.", outcomes=[TRANSFER],
+                            signer_capacity="Plh.")
     return {"dewasa": adult, "anak": child}
 
 

@@ -252,9 +252,10 @@ class CaseWriter:
 
     # -- moving through the steps
     def walk(self, case: Case, to_step: int, *, officers: list[User] | None = None, late_step: int | None = None,
-             outcomes: list[OutcomeRequest] | None = None) -> Case:
+             outcomes: list[OutcomeRequest] | None = None, high_risk: bool = False) -> Case:
         """Move `case` forward until it sits at `to_step` (past the last step = finished), taking each step's
-        action from the step table; `late_step` is completed past its time standard."""
+        action from the step table; `late_step` is completed past its time standard; `high_risk`: the field
+        work records the victim at high risk."""
         officers = officers or self.team.officers[:1]
         process, clock = self.process, self.clock
         today = lambda: clock().astimezone(process.policy.zone).date()  # noqa: E731
@@ -265,7 +266,8 @@ class CaseWriter:
             "submit_information": (6, lambda: {}),
             "instruct_outreach": (12, lambda: dict(officers=officers, outreach_date=today(),
                                                    purpose="Melakukan penjangkauan dan asesmen awal korban")),
-            "complete_field_work": (60 * 20, lambda: self.fill_field_documents(case, officers[0]) or {}),
+            "complete_field_work": (60 * 20, lambda: self.fill_field_documents(case, officers[0], high_risk=high_risk)
+                                    or {}),
             "record_simfoni": (15, lambda: dict(registration_number=f"3671-{case.id:05d}-{clock().year}",
                                                 input_date=today())),
             "submit_report": (8, lambda: dict(report="Penjangkauan selesai; korban aman dan sudah diasesmen.",

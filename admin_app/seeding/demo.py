@@ -13,9 +13,11 @@ import random
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin_app.models import Case, LetterNature, OutcomeKind, Role, RoleCode, User, utcnow
+from admin_app.documents.archive import DocumentUnavailable, generate_document
+from admin_app.models import Case, Letter, LetterNature, LetterStatus, OutcomeKind, Role, RoleCode, User, utcnow
 from admin_app.security.passwords import hash_password
 from admin_app.seeding.casework import CaseWriter, SettableClock, Team
+from admin_app.sop.letters import letter_type_code
 from admin_app.sop.process import OutcomeRequest
 
 DEMO_PASSWORD = "jangkau-demo"
@@ -72,10 +74,14 @@ def load_demo_cases(session: Session, users: dict[str, User], *, count: int = 30
         received = start + dt.timedelta(days=rng.randint(0, 35), hours=rng.randint(0, 9))
         plan.append((received, target, officers, late))
     plan.sort(key=lambda row: row[0])  # letters then get their numbers roughly in date order
-    for received, target, officers, late in plan:
+    for index, (received, target, officers, late) in enumerate(plan):
         clock.now = received
         builder.team.officers = officers
         case = builder.register()
+        for victim in case.victims:  # identity numbers as the KTP and Kartu Keluarga carry them (invented)
+            victim.nik = f"3671{rng.randint(10, 99)}{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(70, 99)}" \
+                         f"{rng.randint(1, 9999):04d}"
+            victim.family_card_number = f"3671{rng.randint(10, 99)}{rng.randint(10 ** 9, 10 ** 10 - 1)}"
         outcomes = None
         if target == 7 and rng.random() < 0.5:
             outcomes = [OutcomeRequest(OutcomeKind.REFERRAL, recipient="RSUD Kota Tangerang", purpose="Pemeriksaan dan visum",
@@ -83,9 +89,27 @@ def load_demo_cases(session: Session, users: dict[str, User], *, count: int = 30
                                        current_condition="Korban aman di rumah kerabat; memar di lengan kiri",
                                        documents_handed_over="Formulir pengaduan\nHasil asesmen risiko",
                                        nature=LetterNature.SEGERA, contact_person=f"{officers[0].full_name}")]
-        builder.walk(case, target, officers=officers, late_step=late, outcomes=outcomes)
+        # One case waiting for its report was recorded at high risk: the head sees it at once on Tugas Saya.
+        high_risk = target == 5 and index == next(i for i, row in enumerate(plan) if row[1] == 5)
+        builder.walk(case, target, officers=officers, late_step=late, outcomes=outcomes, high_risk=high_risk)
     session.flush()
+    archive_issued_letters(session)
     return len(plan)
+
+
+def archive_issued_letters(session: Session) -> int:
+    """Every letter the demo issued gets its document in the archive, as issuing it on the screens does."""
+    made = 0
+    letters = session.execute(select(Letter).where(Letter.status == LetterStatus.ISSUED).order_by(Letter.id)).scalars()
+    for letter in letters.all():
+        try:
+            generate_document(session, case=letter.case, doc_type=letter_type_code(type(letter)), letter=letter,
+                              user=letter.issued_by, now=letter.issued_at)
+            made += 1
+        except DocumentUnavailable:
+            continue  # e.g. a Surat Tugas replaced by a newer one
+    session.flush()
+    return made
 
 
 def load_demo_data(session: Session, *, fast_hash: bool = False) -> str:

@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from admin_app.documents.parts import recipient_chronology
 from admin_app.extensions import db
 from admin_app.models import (
     AUTHORITY_LABELS,
@@ -38,7 +39,6 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.sop.errors import MIN_REASON_LENGTH
-from admin_app.documents.parts import recipient_chronology
 from admin_app.sop.letters import OutcomeRequest, in_words, required_for
 from admin_app.sop.requirements import load_field_documents
 from admin_app.views.base import case_process, form_translations

@@ -28,6 +28,7 @@ from admin_app.models import (
     Letter,
     LetterStatus,
     ReferralLetter,
+    RiskAnswer,
     RiskAssessment,
     RiskLevel,
     RoleCode,
@@ -405,7 +406,8 @@ class CaseView(CaseScopedView):
 def _risk_results(case: Case) -> list[dict]:
     assessments = db.session.execute(
         select(RiskAssessment).where(RiskAssessment.case_id == case.id)
-        .options(selectinload(RiskAssessment.answers), selectinload(RiskAssessment.victim))
+        .options(selectinload(RiskAssessment.answers).selectinload(RiskAnswer.indicator),
+                 selectinload(RiskAssessment.victim))
     ).scalars().all()
     return [{"victim": a.victim.full_name if a.victim else "-", "level": enum_label(a.final_level or a.computed_level),
              "high": (a.final_level or a.computed_level) == RiskLevel.TINGGI, "score": a.score,
