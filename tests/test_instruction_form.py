@@ -86,3 +86,37 @@ def test_a_transfer_needs_consent_or_the_heads_written_emergency_reason(client, 
     letter = db.session.execute(sa.select(TransferLetter).where(TransferLetter.case_id == case.id)).scalar_one()
     assert letter.purpose == "Pendampingan lintas kabupaten"  # "Maksud pelimpahan" is saved (and printed)
     assert letter.consent_override_reason.startswith("Korban terancam")
+
+
+def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder):
+    """The recipient's chronology is prefilled from the complaint with the victim's name as initials, editable;
+    the signer's capacity is chosen once for the instruction and its letters; both are numbered."""
+    from html import unescape
+
+    from admin_app.models import Complaint, FollowUpInstruction, ReferralLetter
+
+    case = builder.walk(builder.register(child=False), 6)
+    victim = case.victims[0]
+    complaint = db.session.execute(sa.select(Complaint).where(Complaint.case_id == case.id)).scalar_one()
+    complaint.what = f"{victim.full_name} dipukul di rumah."
+    db.session.commit()
+    login(client, "kepala")
+    url = f"/admin/cases/langkah/{case.id}/give_instruction"
+    form = unescape(client.get(url).get_data(as_text=True))
+    prefilled = form[form.index('id="chronology"'):form.index("</textarea>", form.index('id="chronology"'))]
+    assert f"{victim.initials} dipukul di rumah." in prefilled and victim.full_name not in prefilled
+    assert "Wajib untuk surat rujukan: lembaga tujuan rujukan, tujuan rujukan, layanan yang sudah diberikan dan " \
+           "kondisi korban saat ini." in form  # the rule is the requirement table, in words
+    done = _issue(client, case, instruction="Rujuk ke RSUD.", outcome_referral="y", recipient="RSUD Kota Tangerang",
+                  purpose="Visum", services_given="Konseling awal", current_condition="Aman",
+                  chronology="Korban datang sendiri ke kantor pada malam hari.", signer_capacity="a.n.",
+                  nature="Segera")
+    assert done.status_code == 302, page_messages(done)
+    instruction = db.session.execute(sa.select(FollowUpInstruction).where(FollowUpInstruction.case_id == case.id)).scalar_one()
+    letter = db.session.execute(sa.select(ReferralLetter).where(ReferralLetter.case_id == case.id)).scalar_one()
+    assert instruction.signer_capacity == letter.signer_capacity == "a.n."
+    assert letter.chronology == "Korban datang sendiri ke kantor pada malam hari."
+    assert "/INS/" in instruction.number and "/LAP/" in case.follow_up_requests[0].number
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    told = re.findall(r'class="alert alert-success[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    assert any(instruction.number in m and letter.number in m for m in told), told
