@@ -187,6 +187,32 @@ def test_flask_seed_loads_missing_templates_and_keeps_existing_ones(app, runner)
     assert "templat dokumen" not in result.output
 
 
+def test_flask_seed_moves_an_untouched_earlier_default_to_the_current_one(app, runner, monkeypatch):
+    """An installation still on a default an earlier release shipped (never changed by staff) gets the current
+    default as its next, active version; a template staff uploaded themselves is never replaced."""
+    from admin_app.seeding import templates as seeding_templates
+
+    earlier = edit_document_xml(default_template("surat_rujukan"), "{{ hal }}", "{{ hal }} ")
+    staff = edit_document_xml(default_template("surat_pelimpahan"), "{{ hal }}", "{{ hal }}  ")
+    db.session.execute(sa.delete(DocumentTemplateVersion).where(
+        DocumentTemplateVersion.doc_type.in_(["surat_rujukan", "surat_pelimpahan"])))
+    for code, content in (("surat_rujukan", earlier), ("surat_pelimpahan", staff)):
+        db.session.add(DocumentTemplateVersion(doc_type=code, version_no=1, filename=f"{code}.docx", content=content,
+                                               sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+                                               is_active=True))
+    db.session.commit()
+    monkeypatch.setitem(seeding_templates.SHIPPED_BEFORE, "surat_rujukan",
+                        frozenset({hashlib.sha256(earlier).hexdigest()}))
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    rujukan = versions("surat_rujukan")
+    assert [(v.version_no, v.is_active) for v in sorted(rujukan, key=lambda v: v.version_no)] == [(1, False), (2, True)]
+    assert max(rujukan, key=lambda v: v.version_no).sha256 == hashlib.sha256(default_template("surat_rujukan")).hexdigest()
+    (own,) = versions("surat_pelimpahan")
+    assert own.is_active and own.sha256 == hashlib.sha256(staff).hexdigest()
+    assert load_default_templates(db.session) == 0  # and only once
+
+
 # ---------------------------------------------------------------- who may manage templates
 
 

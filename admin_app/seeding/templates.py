@@ -9,11 +9,49 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin_app.documents.archive import activate_template_version, active_template, store_template_version
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.rendering import default_template, file_sha256
 from admin_app.models import DocumentTemplateVersion
 
 DEFAULT_NOTE = "Templat bawaan aplikasi"
+UPDATED_NOTE = "Templat bawaan aplikasi, diperbarui (versi bawaan sebelumnya tidak pernah diubah)"
+
+# sha256 of every default template an earlier release shipped: an installation whose active template is one
+# of these never changed it, so `flask seed` moves it to the current default (staff's own uploads stay).
+SHIPPED_BEFORE: dict[str, frozenset[str]] = {
+    "formulir_asesmen_risiko": frozenset({
+        "2f171d91fd7887925caa651d4aeae136f0812bb2b69088642f2dee053291865e",
+    }),
+    "formulir_identifikasi": frozenset({
+        "6400e472fcffa4b195292182c2432153c99f571bd746ae526c370f99778881f2",
+    }),
+    "formulir_pengaduan": frozenset({
+        "b606be5fea2c7e56aa943abbe578596e40d0b5e533112bb651921324d0f151d0",
+    }),
+    "formulir_persetujuan": frozenset({
+        "129380bfc080d38b74afd270cfe5ce59415cac1f43bec786a9ac8892b8e8c66b",
+    }),
+    "instruksi_tindak_lanjut": frozenset({
+        "973d90f9d123ce8247d18079fa94f7776bac2537f169d96a4c02b6974dc555fd",
+    }),
+    "laporan_kasus": frozenset({
+        "ab14459d747bfa9c3ba17bc4e885793139d924b5a63d834835a7d40cbedec623",
+        "bd49628fca1a31fac3b7e8acda2bf14f6bc966c4c5e4424db8cf3fb1aaa11cb4",
+    }),
+    "laporan_permohonan_instruksi": frozenset({
+        "62371ca9b0c6c20486611614396d11ea63a16f89c73b14aeb855db7543b16624",
+    }),
+    "surat_pelimpahan": frozenset({
+        "ccb9f9bcebe819cddfa63a70da94b4705111bc30d821891170d7be5248507fba",
+    }),
+    "surat_rujukan": frozenset({
+        "498c2b1875353bd3053c191985850e2cdbf60ed04121cc086267ce25fb6492a2",
+    }),
+    "surat_tugas": frozenset({
+        "b930ecfe558eace324617ea14c1f58f2c92e4e4538a6216f69c43b77a4fac0fb",
+    }),
+}
 
 
 def load_default_templates(session: Session, report=None) -> int:
@@ -22,6 +60,7 @@ def load_default_templates(session: Session, report=None) -> int:
     added = 0
     for code in DOCUMENT_TYPES:
         if code in present:
+            added += _update_untouched_default(session, code)
             continue
         content = default_template(code)
         session.add(
@@ -41,3 +80,15 @@ def load_default_templates(session: Session, report=None) -> int:
     if report is not None and added:
         report.count("templat dokumen", added)
     return added
+
+
+def _update_untouched_default(session: Session, code: str) -> int:
+    """When the active template of `code` is a default an earlier release shipped, unchanged, the current default
+    becomes the next version and is activated (the old one stays in the list, to roll back). Returns 1 if so."""
+    active = active_template(session, code)
+    content = default_template(code)
+    if active is None or active.sha256 not in SHIPPED_BEFORE.get(code, ()) or active.sha256 == file_sha256(content):
+        return 0
+    version, _ = store_template_version(session, code, content, filename=f"{code}.docx", note=UPDATED_NOTE, user=None)
+    activate_template_version(session, version)
+    return 1
