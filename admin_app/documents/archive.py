@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from admin_app.documents.kop import active_logo, with_logo
 from admin_app.documents.registry import DOCUMENT_TYPES, build_context
 from admin_app.documents.rendering import TemplateRejected, data_sha256, file_sha256, render_document, validate_template
 from admin_app.models import (
@@ -239,6 +240,8 @@ def generate_document(session: Session, *, case: Case, doc_type: str, letter: Le
         raise DocumentUnavailable(str(exc)) from None
     try:
         content = render_document(template.content, context)
+        logo = active_logo(session)
+        content = with_logo(content, logo.content if logo is not None else None)
     except TemplateRejected as exc:
         raise DocumentUnavailable(
             f"Templat aktif {doc.title} (versi {template.version_no}) tidak dapat dicetak dengan data kasus ini: "

@@ -33,6 +33,7 @@ from admin_app.documents.archive import (
     store_template_version,
     template_versions,
 )
+from admin_app.documents.kop import MAX_LOGO_BYTES, active_logo, with_logo
 from admin_app.documents.pdf import PdfConversionError, convert_to_pdf, soffice_available
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.rendering import TemplateRejected, render_document
@@ -49,6 +50,7 @@ from admin_app.models import (
 from admin_app.sop.access import sees_full_case_file, visible_cases_clause
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
+from admin_app.views.kop_logo import KopLogoRoutes
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +99,9 @@ def _raise_in_tests(exc: Exception) -> None:
         raise exc
 
 
-class TemplateView(ProtectedView):
-    """Templat Dokumen: per document type the active template, upload, history, preview and activation."""
+class TemplateView(KopLogoRoutes, ProtectedView):
+    """Templat Dokumen: per document type the active template, upload, history, preview and activation; the
+    emblem of the letterhead (views/kop_logo.py)."""
 
     allowed_roles = TEMPLATE_ROLES
 
@@ -124,7 +127,8 @@ class TemplateView(ProtectedView):
             own = [v for v in versions if v.doc_type == code]
             active = next((v for v in own if v.is_active), None)
             rows.append({"code": code, "doc": doc, "active": active, "count": len(own)})
-        return self.render("admin/doc_templates.html", rows=rows, fmt_time=_local)
+        return self.render("admin/doc_templates.html", rows=rows, fmt_time=_local, logo=active_logo(db.session),
+                           max_logo_mb=MAX_LOGO_BYTES // (1024 * 1024))
 
     @expose("/jenis/<doc_type>/")
     def versions_view(self, doc_type: str):
@@ -216,7 +220,9 @@ class TemplateView(ProtectedView):
             flash(MSG_NO_PDF, "error")
             return back
         try:
-            data = render_document(version.content, sample_context(version.doc_type))
+            logo = active_logo(db.session)
+            data = with_logo(render_document(version.content, sample_context(version.doc_type)),
+                             logo.content if logo is not None else None)
             if fmt == "pdf":
                 data = convert_to_pdf(data)
         except (TemplateRejected, PdfConversionError) as exc:
