@@ -54,6 +54,7 @@ def visible_text(html: str) -> str:
 
 def problems_in(text: str) -> list[str]:
     found = []
+    text = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " ", text)  # an e-mail address is read as it is, not as words
     for word in re.findall(r"[A-Za-z][A-Za-z_]*", text):
         lower = word.lower()
         if lower in ENGLISH and lower not in INDONESIAN:

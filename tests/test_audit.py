@@ -149,6 +149,8 @@ REVIEWED_TEXT_VALUES = {
                 "signer_capacity", "nature", "attachment", "subject", "recipient", "authority"},
     "assignment_members": {"name", "nip", "rank", "position"},
     "instruction_outcomes": {"kind"},
+    "follow_up_requests": {"number"},  # memo numbers, like letter numbers
+    "follow_up_instructions": {"number", "signer_capacity"},
     "outreach_logs": {"status"},
     "complaints": {"status"},
     "biopsychosocial_assessments": {"status"},

@@ -35,8 +35,9 @@ _COMMON_VARS = {
     "kop_pemerintah": "Kop surat baris 1 (pengaturan kop.pemerintah), mis. PEMERINTAH KOTA TANGERANG",
     "kop_dinas": "Kop surat baris 2: nama dinas (pengaturan kop.dinas)",
     "kop_unit": "Kop surat baris 3: nama unit (pengaturan kop.unit)",
-    "kop_alamat": "Alamat kantor dan kode pos pada kop surat (pengaturan kop.alamat dan kop.kode_pos)",
-    "kop_kontak": "Telepon dan pos-el kantor pada kop surat (pengaturan kop.telepon, kop.email); kosong bila tidak diisi",
+    "kop_alamat": "Alamat kantor dan kode pos pada kop surat (pengaturan alamat dan kode pos kop surat)",
+    "kop_kontak": "Telepon dan pos-el kantor pada kop surat (pengaturan telepon dan pos-el kop surat); kosong bila "
+                  "keduanya tidak diisi",
     "tempat": "Tempat penandatanganan (pengaturan surat.tempat), mis. Tangerang",
     "jabatan_kepala": "Jabatan kepala unit, mis. Kepala UPTD PPA Kota Tangerang",
     "nomor_kasus": "Nomor registrasi kasus, mis. PJK-2025-0001",
