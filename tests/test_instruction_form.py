@@ -88,7 +88,7 @@ def test_a_transfer_needs_consent_or_the_heads_written_emergency_reason(client, 
     assert letter.consent_override_reason.startswith("Korban terancam")
 
 
-def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder):
+def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder, make_user):
     """The recipient's chronology is prefilled from the complaint with the victim's name as initials, editable;
     the signer's capacity is chosen once for the instruction and its letters; both are numbered."""
     from html import unescape
@@ -99,6 +99,7 @@ def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder):
     victim = case.victims[0]
     complaint = db.session.execute(sa.select(Complaint).where(Complaint.case_id == case.id)).scalar_one()
     complaint.what = f"{victim.full_name} dipukul di rumah."
+    make_user("kasubag", "kepala", full_name="Yuliana Putri, A.Md.", position="Kepala Subbagian Tata Usaha")
     db.session.commit()
     login(client, "kepala")
     url = f"/admin/cases/langkah/{case.id}/give_instruction"
@@ -107,10 +108,15 @@ def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder):
     assert f"{victim.initials} dipukul di rumah." in prefilled and victim.full_name not in prefilled
     assert "Wajib untuk surat rujukan: lembaga tujuan rujukan, tujuan rujukan, layanan yang sudah diberikan dan " \
            "kondisi korban saat ini." in form  # the rule is the requirement table, in words
-    done = _issue(client, case, instruction="Rujuk ke RSUD.", outcome_referral="y", recipient="RSUD Kota Tangerang",
-                  purpose="Visum", services_given="Konseling awal", current_condition="Aman",
-                  chronology="Korban datang sendiri ke kantor pada malam hari.", signer_capacity="a.n.",
-                  nature="Segera")
+    referral = dict(instruction="Rujuk ke RSUD.", outcome_referral="y", recipient="RSUD Kota Tangerang",
+                    purpose="Visum", services_given="Konseling awal", current_condition="Aman",
+                    chronology="Korban datang sendiri ke kantor pada malam hari.", signer_capacity="a.n.",
+                    nature="Segera")
+    refused = _issue(client, case, **referral)  # the head cannot sign "a.n." herself
+    assert any("Tanda tangan a.n." in m for m in page_messages(refused)), page_messages(refused)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login(client, "kasubag")  # her deputy signs on her behalf, under his own position
+    done = _issue(client, case, **referral)
     assert done.status_code == 302, page_messages(done)
     instruction = db.session.execute(sa.select(FollowUpInstruction).where(FollowUpInstruction.case_id == case.id)).scalar_one()
     letter = db.session.execute(sa.select(ReferralLetter).where(ReferralLetter.case_id == case.id)).scalar_one()

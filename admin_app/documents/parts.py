@@ -232,8 +232,8 @@ def recipient_chronology(case: Case, complaint: Complaint | None) -> str:
     """"Kronologi singkat" as a letter's recipient reads it: what happened and how (the complaint's 5W+1H), else
     the case summary; victims and perpetrators by initials. The referral and transfer forms prefill it; the head
     edits it; the letter prints what was issued."""
-    told = [complaint.what, complaint.how] if complaint else []
-    text = "\n".join(t.strip() for t in told if t and t.strip()) or (case.summary or "")
+    told = [t.strip() for t in ([complaint.what, complaint.how] if complaint else []) if t and t.strip()]
+    text = " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in told) or (case.summary or "")
     return initials_only(text, [*case.victims, *case.perpetrators])
 
 

@@ -116,8 +116,20 @@ class LetterIssuer:
             number, _ = issue_number(self.session, self.type_of(code), day)
         return number
 
+    def check_capacity(self, signer: User, capacity: str | None) -> None:
+        """"a.n." is another official signing on the head's behalf, under their own position: the head herself
+        (or anyone whose position is the head's) cannot sign a.n. herself."""
+        key = text(capacity).replace(".", "").lower()
+        head = get_setting(self.session, "surat.jabatan_kepala")
+        if key == "an" and text(signer.position or head).lower() == head.strip().lower():
+            raise ProcessError(
+                f"Tanda tangan a.n. ({head}) dipakai oleh pejabat lain yang menandatangani atas nama Kepala, dengan "
+                "jabatannya sendiri. Pilih \"Kepala (langsung)\", atau Plt./Plh. bila Anda pelaksana tugas."
+            )
+
     def fill(self, letter: Letter, signer: User, letter_date: dt.date, capacity: str | None) -> None:
         """Number, date and signatory of a new letter, in the caller's transaction."""
+        self.check_capacity(signer, capacity)
         # The half-built letter must not be flushed by the lookups below.
         with self.session.no_autoflush:
             letter_type = self.letter_type(type(letter))

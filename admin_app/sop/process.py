@@ -446,6 +446,7 @@ class CaseProcess:
         self._require_inputs(case, s)
         letter_date = letter_date or self.today()
         capacity = text(signer_capacity) or None
+        self.letters.check_capacity(user, capacity)
         record = FollowUpInstruction(case_id=case.id, instruction=text(instruction), given_by_id=user.id,
                                      given_at=self.clock(), signer_capacity=capacity,
                                      number=self.letters.memo_number(INSTRUCTION.action.numbers, letter_date))
