@@ -473,7 +473,7 @@ def surat_rujukan() -> DocumentObject:
         ("Narahubung", "{{ narahubung }}"),
     ])
     para(doc, "Identitas lengkap penerima manfaat bersifat rahasia dan hanya disampaikan langsung kepada petugas "
-              "yang menangani. Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
+              "yang menangani. Demikian disampaikan, atas perhatian dan kerja sama Saudara kami ucapkan terima kasih.",
          align=JUSTIFY, first_line_cm=1.0, before=8)
     head_signature(doc, None)
     _copies(doc)
@@ -501,7 +501,7 @@ def surat_pelimpahan() -> DocumentObject:
         ("Narahubung", "{{ narahubung }}"),
     ])
     para(doc, "Identitas lengkap penerima manfaat bersifat rahasia dan disampaikan langsung kepada petugas yang "
-              "menangani. Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
+              "menangani. Demikian disampaikan, atas perhatian dan kerja sama Saudara kami ucapkan terima kasih.",
          align=JUSTIFY, first_line_cm=1.0, before=8)
     head_signature(doc, None)
     _copies(doc)
@@ -654,9 +654,11 @@ def formulir_persetujuan() -> DocumentObject:
     para(doc, "Catatan: {{ c.catatan }}", before=4, size=10)
     para(doc, "Pernyataan ini dibuat dengan sadar dan tanpa paksaan dari pihak mana pun.", before=4, align=JUSTIFY,
          keep_next=True)
-    para(doc, "{{ c.tempat }}, {{ c.tanggal }}", align=RIGHT, before=8, keep_next=True)
+    para(doc, "", before=8, keep_next=True)
     widths = (5.5, 5.5, 5.5)
     sign = new_table(doc, widths, bordered=False)
+    # Place and date above the last signer's title, in its column, as the three titles are set.
+    add_row(sign, ["", "", "{{ c.tempat }}, {{ c.tanggal }}"], align=CENTER, widths=widths)
     add_row(sign, ["Yang menyatakan,", "Saksi,", "Petugas yang menjelaskan,"], align=CENTER, widths=widths)
     for _ in range(3):
         add_row(sign, ["", "", ""], widths=widths)
@@ -786,7 +788,7 @@ def instruksi_tindak_lanjut() -> DocumentObject:
     heading(doc, "4. Tindak lanjut")
     list_table(doc, ["No", "Tindak lanjut", "Keterangan"], (0.8, 6.2, 9.5), "t in tindak_lanjut",
                ["{{ t.no }}", "{{ t.jenis }}", "{{ t.keterangan }}"], size=10)
-    para(doc, "Demikian instruksi ini untuk dilaksanakan dengan penuh tanggung jawab.", align=JUSTIFY, before=4)
+    para(doc, "Demikian instruksi ini disampaikan untuk dilaksanakan dengan penuh tanggung jawab.", align=JUSTIFY, before=4)
     head_signature(doc, "tanggal_instruksi")
     return doc
 

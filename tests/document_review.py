@@ -21,14 +21,16 @@ from admin_app.models import Authority, Case, LetterNature, OutcomeKind
 from admin_app.sop.letters import OutcomeRequest
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "documents"
+COPIES = ("Kepala Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana "
+          "Kota Tangerang\nArsip")
 
 REFERRAL = OutcomeRequest(
     OutcomeKind.REFERRAL, recipient="Direktur RSUD Kota Tangerang",
     recipient_address="Jl. Pulau Putri Raya, Perumahan Modernland, Kelapa Indah, Kec. Tangerang, Kota Tangerang",
     purpose="Pemeriksaan kesehatan dan visum et repertum", services_given="Konseling awal dan pendampingan oleh petugas",
     current_condition="Korban aman di rumah kerabat; memar di lengan kiri",
-    documents_handed_over="Formulir pengaduan\nHasil asesmen risiko\nLaporan kasus", contact_person="Rina Marlina",
-    copies_to="Kepala Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Tangerang", nature=LetterNature.SEGERA,
+    documents_handed_over="Formulir pengaduan\nHasil asesmen risiko\nLaporan kasus",
+    contact_person="Rina Marlina, S.Psi. (0812-3456-7890)", copies_to=COPIES, nature=LetterNature.SEGERA,
     # Written by the head for the hospital; the victim's name typed in it is printed as initials.
     chronology="Pada akhir Oktober 2026 korban {victim} dipukul suaminya di rumah; tetangga melapor ke UPTD PPA.",
 )
@@ -37,8 +39,8 @@ TRANSFER = OutcomeRequest(
     authority=Authority.PROVINSI, purpose="Penanganan lanjutan oleh UPTD PPA Provinsi Banten",
     transfer_basis="Terlapor berdomisili di luar Kota Tangerang (lintas kabupaten/kota)",
     services_given="Penjangkauan, asesmen risiko dan konseling awal", current_condition="Korban aman bersama ibunya",
-    documents_handed_over="Formulir pengaduan\nLaporan kasus", contact_person="Rina Marlina",
-    nature=LetterNature.RAHASIA,
+    documents_handed_over="Formulir pengaduan\nLaporan kasus", contact_person="Rina Marlina, S.Psi. (0812-3456-7890)",
+    copies_to=COPIES, nature=LetterNature.RAHASIA,
 )
 
 
@@ -63,15 +65,16 @@ class Printed:
         return "\n".join(p.text for p in self.pages)
 
 
-def demo_cases(builder) -> dict[str, Case]:
-    """The two demo cases of the issue, finished (all six steps) with their letters issued."""
+def demo_cases(builder, deputy) -> dict[str, Case]:
+    """The two demo cases of the issue, finished (all six steps) with their letters issued; the child's
+    instruction and transfer are signed by the head's `deputy` as Plh."""
     adult = builder.register(child=False, story=0)
     referral = dataclasses.replace(REFERRAL, chronology=REFERRAL.chronology.format(victim=adult.victims[0].full_name))
     builder.walk(adult, 7, outcomes=[referral])
     child = builder.register(child=True, story=1)
     builder.walk(child, 6)
     # The head is away: her deputy signs the instruction and the transfer letter as Plh.
-    builder.process.perform("give_instruction", builder.team.kepala, child, instruction="Limpahkan kasus ke UPTD PPA "
+    builder.process.perform("give_instruction", deputy, child, instruction="Limpahkan kasus ke UPTD PPA "
                             "Provinsi Banten; pendampingan berlanjut sampai diterima.", outcomes=[TRANSFER],
                             signer_capacity="Plh.")
     return {"dewasa": adult, "anak": child}

@@ -24,10 +24,12 @@ FORMS = {code for code, doc in DOCUMENT_TYPES.items() if not doc.is_letter} - {"
 
 
 @pytest.fixture
-def printed(builder, team) -> dict[tuple[str, str], Printed]:
+def printed(builder, team, make_user) -> dict[tuple[str, str], Printed]:
     for key, value in (("kop.telepon", PHONE), ("kop.email", EMAIL)):
         db.session.execute(sa.update(Setting).where(Setting.key == key).values(value=value))
-    cases = demo_cases(builder)
+    deputy = make_user("plh", "kepala", full_name="Drs. Ahmad Fauzi, M.M.", nip="197803122005011003",
+                       rank="Penata Tingkat I (III/d)", position="Kepala Subbagian Tata Usaha")
+    cases = demo_cases(builder, deputy)
     documents = {name: generate_all(db.session, case, team.kepala) for name, case in cases.items()}
     printed = print_all(documents)
     printed["cases"] = cases  # type: ignore[assignment]
@@ -81,6 +83,8 @@ def test_the_ten_documents_as_the_head_signs_them(printed, team):
     head, officer = team.kepala.full_name, team.officers[0].full_name
     for (case, code), doc in printed.items():
         signer = head if code.startswith("surat") or code == "instruksi_tindak_lanjut" else officer
+        if case == "anak" and code in ("surat_pelimpahan", "instruksi_tindak_lanjut"):
+            signer = "Drs. Ahmad Fauzi, M.M."  # the deputy, as Plh.
         check_every_document(doc, signer)
         limit = 1 if code.startswith(("surat", "instruksi", "laporan_permohonan", "formulir_asesmen",
                                       "formulir_identifikasi")) else 2
@@ -100,6 +104,7 @@ def test_the_ten_documents_as_the_head_signs_them(printed, team):
     assert "Maksud pelimpahan : Penanganan lanjutan oleh UPTD PPA Provinsi Banten" in pelimpahan
     assert "Dasar pelimpahan : Terlapor berdomisili di luar Kota Tangerang" in pelimpahan
     assert "Plh. Kepala UPTD PPA Kota Tangerang" in pelimpahan and "di Serang" in pelimpahan
+    assert "NIP. 19780312 200501 1 003" in pelimpahan and head not in pelimpahan  # the deputy's own name and NIP
     assert child.victims[0].full_name not in pelimpahan and "Anak perempuan dilaporkan guru" in pelimpahan
     # --- Surat Tugas: the head's purpose first, the period.
     tugas = " ".join(lines(printed["dewasa", "surat_tugas"].text))

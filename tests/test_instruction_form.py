@@ -113,7 +113,7 @@ def test_the_letter_prints_what_the_head_decided_on_the_form(client, builder, ma
                     chronology="Korban datang sendiri ke kantor pada malam hari.", signer_capacity="a.n.",
                     nature="Segera")
     refused = _issue(client, case, **referral)  # the head cannot sign "a.n." herself
-    assert any("Tanda tangan a.n." in m for m in page_messages(refused)), page_messages(refused)
+    assert any("Tanda tangan a.n. dipakai oleh pejabat lain" in m for m in page_messages(refused)), page_messages(refused)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login(client, "kasubag")  # her deputy signs on her behalf, under his own position
     done = _issue(client, case, **referral)

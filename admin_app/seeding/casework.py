@@ -71,6 +71,11 @@ STORIES = (
 )
 
 
+# What each story is, as the complaint would classify it.
+STORY_VIOLENCE = dict(zip((text for text, _ in STORIES),
+                          ("fisik", "fisik", "seksual", "penelantaran", "trafficking", "psikis", "fisik", "seksual")))
+
+
 class SettableClock:
     """A clock the builder sets: cases get realistic past timestamps from the real engine."""
 
@@ -169,6 +174,7 @@ class CaseWriter:
     # -- step 3 documents
     def fill_field_documents(self, case: Case, officer: User, *, high_risk: bool = False, consent_sharing: bool = True) -> None:
         session, rng, now = self.session, self.rng, self.clock()
+        local_today = now.astimezone(self.process.policy.zone).date()  # the day of the field work, in the unit's time
         session.add(
             OutreachLog(
                 case_id=case.id, filled_by_id=officer.id, status=DocumentStatus.COMPLETE, completed_at=now,
@@ -181,7 +187,8 @@ class CaseWriter:
                 initial_support="Konseling awal dan penguatan psikologis.",
             )
         )
-        case.violence_types = [_ref(session, ViolenceType, rng.choice(["fisik", "psikis", "seksual", "penelantaran"]))]
+        picked = rng.choice(["fisik", "psikis", "seksual", "penelantaran"])  # drawn always: the demo stays the same
+        case.violence_types = [_ref(session, ViolenceType, STORY_VIOLENCE.get(case.summary, picked))]
         case.services_needed = [_ref(session, ServiceType, "kesehatan"), _ref(session, ServiceType, "bantuan_hukum")]
         session.add(
             Complaint(
@@ -221,14 +228,14 @@ class CaseWriter:
                         consenter_is_guardian=child, consenter_relation="Ibu kandung" if child else None,
                         consents_to_services=True, consents_to_data_sharing=consent_sharing,
                         sharing_institutions="RSUD Kota Tangerang; Unit PPA Polres" if consent_sharing else None,
-                        consents_to_simfoni=True, decision=ConsentDecision.GIVEN, consent_date=case.reported_date,
+                        consents_to_simfoni=True, decision=ConsentDecision.GIVEN, consent_date=local_today,
                         place="Tangerang", witness_name="Suryani (Ketua RT 003)",
                     )
                 )
         session.add(
             BiopsychosocialAssessment(
                 case_id=case.id, filled_by_id=officer.id, status=DocumentStatus.COMPLETE, completed_at=now,
-                assessed_on=now.date(), physical="Memar ringan, perlu pemeriksaan dokter.",
+                assessed_on=local_today, physical="Memar ringan, perlu pemeriksaan dokter.",
                 psychological="Cemas dan sulit tidur sejak kejadian.", social="Tinggal bersama keluarga; dukungan tetangga baik.",
                 economic="Bergantung pada penghasilan terlapor.", legal="Korban ingin melapor ke kepolisian.",
                 summary="Perlu layanan kesehatan, pendampingan psikologis dan bantuan hukum.",

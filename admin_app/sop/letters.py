@@ -117,14 +117,14 @@ class LetterIssuer:
         return number
 
     def check_capacity(self, signer: User, capacity: str | None) -> None:
-        """"a.n." is another official signing on the head's behalf, under their own position: the head herself
-        (or anyone whose position is the head's) cannot sign a.n. herself."""
+        """a.n. / Plt. / Plh. is another official signing for the head, with their own name, NIP and position: the
+        head herself (anyone whose position is the head's) signs directly."""
         key = text(capacity).replace(".", "").lower()
         head = get_setting(self.session, "surat.jabatan_kepala")
-        if key == "an" and text(signer.position or head).lower() == head.strip().lower():
+        if key in ("an", "plt", "plh") and text(signer.position or head).lower() == head.strip().lower():
             raise ProcessError(
-                f"Tanda tangan a.n. ({head}) dipakai oleh pejabat lain yang menandatangani atas nama Kepala, dengan "
-                "jabatannya sendiri. Pilih \"Kepala (langsung)\", atau Plt./Plh. bila Anda pelaksana tugas."
+                f"Tanda tangan {text(capacity)} dipakai oleh pejabat lain yang menandatangani atas nama atau sebagai "
+                f"pelaksana {head}, dengan nama dan NIP-nya sendiri. Kepala sendiri memilih \"Kepala (langsung)\"."
             )
 
     def fill(self, letter: Letter, signer: User, letter_date: dt.date, capacity: str | None) -> None:
