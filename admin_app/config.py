@@ -116,6 +116,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", str(500 * 1024))),
         # Fields (parts) per form: the longest field document has well under 200.
         "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", "1000")),
+        # One signed scan (PDF, JPG, PNG) at most this many bytes; keep it below MAX_CONTENT_LENGTH (and nginx's
+        # client_max_body_size), so a bigger scan gets the upload's own message instead of the 413 page.
+        "SCAN_MAX_BYTES": int(env.get("JANGKAU_SCAN_MAX_BYTES", str(10 * 1024 * 1024))),
         "FLASK_ADMIN_SWATCH": "default",
         # Demo data (users with a known password) may only ever be created outside production.
         "DEMO_ALLOWED": not production,

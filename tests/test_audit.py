@@ -161,6 +161,7 @@ REVIEWED_TEXT_VALUES = {
     "intervention_plan_items": {"status"},
     "document_template_versions": {"doc_type", "filename", "sha256"},
     "generated_documents": {"doc_type", "data_sha256", "file_sha256", "filename", "mime_type"},
+    "signed_scans": {"mime_type", "sha256"},  # never the note (free text) nor a file name (none is stored)
 }
 
 

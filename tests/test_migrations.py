@@ -62,3 +62,36 @@ def test_a_letter_may_be_sangat_rahasia_and_nothing_else_new(app, builder):
     with pytest.raises(IntegrityError):
         db.session.execute(sa.text("UPDATE letters SET nature = 'Penting' WHERE id = :i"), {"i": letter_id})
     db.session.rollback()
+
+
+def _append_only_guards() -> set[str]:
+    """The database objects that make signed_scans append-only (migration 0009)."""
+    if db.engine.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'signed_scans'"
+    else:
+        sql = ("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'signed_scans'::regclass "
+               "UNION SELECT proname FROM pg_proc WHERE proname = 'signed_scans_append_only'")
+    with db.engine.connect() as conn:
+        return set(conn.exec_driver_sql(sql).scalars())
+
+
+def test_migration_0009_signed_scans_downgrades_and_upgrades_again(app):
+    """0009 adds the table of signed scans with its append-only triggers; its downgrade takes both away (nothing
+    of it is left behind, e.g. the PostgreSQL function), and upgrading again restores them."""
+    from flask_migrate import downgrade, upgrade
+
+    guards = _append_only_guards()
+    assert guards == ({"signed_scans_no_update", "signed_scans_no_delete"} if db.engine.dialect.name == "sqlite"
+                      else {"signed_scans_no_change", "signed_scans_append_only"}), guards
+    db.session.remove()
+    downgrade(revision="0008")
+    db.engine.dispose()
+    assert "signed_scans" not in sa.inspect(db.engine).get_table_names()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0008"
+        if db.engine.dialect.name == "postgresql":
+            assert not conn.exec_driver_sql("SELECT 1 FROM pg_proc WHERE proname = 'signed_scans_append_only'").first()
+    upgrade()
+    db.engine.dispose()
+    assert "signed_scans" in sa.inspect(db.engine).get_table_names()
+    assert _append_only_guards() == guards

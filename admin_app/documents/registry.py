@@ -153,6 +153,8 @@ class DocumentType:
     letter_class: type[Letter] | None  # a letter needs its issued Letter row (number, signer)
     shape: Callable[[CaseFile, dt.datetime], Context]
     variables: Mapping[str, str]  # name -> description; list columns as `list.column`
+    # Printed to be signed on paper: the signed scan is uploaded to the generated document (documents/scans.py).
+    signed_on_paper: bool = False
 
     @property
     def is_letter(self) -> bool:
@@ -182,6 +184,7 @@ _TYPES = (
             "tanggal_penjangkauan": "Hari dan tanggal penjangkauan, mis. Jumat, 1 Agustus 2025",
             "masa_tugas": "Masa tugas, mis. Jumat, 1 Agustus 2025 sampai dengan Senin, 4 Agustus 2025",
         },
+        signed_on_paper=True,
     ),
     DocumentType(
         "formulir_pengaduan", "Formulir Pengaduan", None, shape_formulir_pengaduan,
@@ -261,6 +264,7 @@ _TYPES = (
                           "tempat": "Tempat pernyataan", "saksi": "Nama saksi", "catatan": "Catatan",
                           "petugas": "Petugas yang menjelaskan"}),
         },
+        signed_on_paper=True,
     ),
     DocumentType(
         "laporan_kasus", "Laporan Kasus (Asesmen Biopsikososial dan Rencana Intervensi)", None, shape_laporan_kasus,
@@ -321,10 +325,12 @@ _TYPES = (
                          {"no": "Nomor urut", "jenis": "Jenis tindak lanjut",
                           "keterangan": "Nomor surat rujukan/pelimpahan atau alasan penutupan"}),
         },
+        signed_on_paper=True,
     ),
     DocumentType(
         "surat_rujukan", "Surat Rujukan Layanan Kedaruratan", ReferralLetter, shape_surat_rujukan,
         {**_COMMON_VARS, **_LETTER_VARS, **_EXTERNAL_LETTER_VARS},
+        signed_on_paper=True,
     ),
     DocumentType(
         "surat_pelimpahan", "Surat Pelimpahan Kasus", TransferLetter, shape_surat_pelimpahan,
@@ -333,6 +339,7 @@ _TYPES = (
             "kewenangan": "Pihak yang berwenang menangani kasus, mis. UPTD PPA Provinsi Banten",
             "dasar_pelimpahan": "Dasar pelimpahan kasus",
         },
+        signed_on_paper=True,
     ),
 )
 

@@ -23,7 +23,7 @@ from admin_app.models.cases import (
     case_services_needed,
     case_violence_types,
 )
-from admin_app.models.documents import DocumentTemplateVersion, GeneratedDocument
+from admin_app.models.documents import DocumentTemplateVersion, GeneratedDocument, SignedScan
 from admin_app.models.forms import (
     BiopsychosocialAssessment,
     CaseIdentification,

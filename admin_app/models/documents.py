@@ -1,4 +1,5 @@
-"""Word templates staff can edit (versioned) and the archive of every generated document (never overwritten)."""
+"""Word templates staff can edit (versioned), the archive of every generated document (never overwritten) and the
+scans of the papers signed from them (append-only too)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,35 @@ class GeneratedDocument(Base):
     letter: Mapped[Letter | None] = relationship()
     template_version: Mapped[DocumentTemplateVersion] = relationship()
     created_by: Mapped[User] = relationship()
+
+
+class SignedScan(Base):
+    """The scan of a printed document after it was signed on paper (a consent form, a letter, the instruction).
+
+    Append-only like the archive (database triggers, migration 0009): a rescan adds a row. No file name is kept:
+    the names people give scans often carry the victim's name. The note is free text, never in the audit trail.
+    """
+
+    __tablename__ = "signed_scans"
+    __table_args__ = (
+        UniqueConstraint("generated_document_id", "scan_no", name="uq_signed_scans_document_scan_no"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generated_document_id: Mapped[int] = mapped_column(
+        ForeignKey("generated_documents.id", ondelete="RESTRICT"), index=True, info=AUDITED
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True, info=AUDITED)
+    scan_no: Mapped[int] = mapped_column(Integer, info=AUDITED)  # 1, 2, ... per generated document
+    mime_type: Mapped[str] = mapped_column(String(40), info=AUDITED)  # as found in the content, never as sent
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str] = mapped_column(String(64), info=AUDITED)  # of the stored bytes
+    size_bytes: Mapped[int] = mapped_column(Integer, info=AUDITED)
+    page_count: Mapped[int | None] = mapped_column(Integer, info=AUDITED)  # PDFs only
+    note: Mapped[str | None] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow, info=AUDITED)
+
+    generated_document: Mapped[GeneratedDocument] = relationship()
+    case: Mapped[Case] = relationship()
+    uploaded_by: Mapped[User] = relationship()

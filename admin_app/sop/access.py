@@ -58,6 +58,16 @@ def is_on_team(session: Session, user: User, case_id: int) -> bool:
     return bool(session.execute(select(query.exists())).scalar())
 
 
+def acts_on_case(session: Session, user: User, case_id: int) -> bool:
+    """The head of the unit, and the officers of the case's team (its issued Surat Tugas): those who print, have
+    signed and file the case's papers (e.g. upload a signed scan). Administration reads the letters, not more."""
+    if not can_view_case(session, user, case_id):
+        return False
+    if user.has_role(RoleCode.KEPALA):
+        return True
+    return user.has_role(RoleCode.PETUGAS) and is_on_team(session, user, case_id)
+
+
 def sees_full_case_file(user: User) -> bool:
     """Administration records Simfoni data only; the narrative documents are for the team and the head."""
     return user.has_role(*FULL_CASE_FILE_ROLES)

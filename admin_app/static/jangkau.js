@@ -120,9 +120,21 @@
     });
   }
 
+  // A file field drawn by Bootstrap (`data-jangkau-file`): its label shows the chosen file's name, on this
+  // screen only (the server never keeps it).
+  function showChosenFile(input) {
+    var label = input.parentElement && input.parentElement.querySelector(".custom-file-label");
+    if (label) {
+      label.textContent = input.files && input.files.length ? input.files[0].name : "Belum ada berkas dipilih";
+    }
+  }
+
   document.addEventListener("change", function (event) {
     if (event.target instanceof Element && event.target.matches("input[data-weight]")) {
       updateRisk();
+    }
+    if (event.target instanceof Element && event.target.matches("input[data-jangkau-file]")) {
+      showChosenFile(event.target);
     }
     updateConditional();
   });

@@ -38,6 +38,7 @@ from admin_app.documents.pdf import PdfConversionError, convert_to_pdf, soffice_
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.documents.rendering import TemplateRejected, render_document
 from admin_app.documents.samples import sample_context
+from admin_app.documents.scans import scan_heading, scans_by_document, size_text, takes_signed_scans
 from admin_app.extensions import db
 from admin_app.models import (
     Case,
@@ -45,9 +46,10 @@ from admin_app.models import (
     GeneratedDocument,
     Letter,
     RoleCode,
+    SignedScan,
     User,
 )
-from admin_app.sop.access import sees_full_case_file, visible_cases_clause
+from admin_app.sop.access import acts_on_case, sees_full_case_file, visible_cases_clause
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
 from admin_app.views.kop_logo import KopLogoRoutes
@@ -88,6 +90,9 @@ def _local(moment: dt.datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M")
+
+
+local_time = _local  # the case page's format (CaseView.local_time), for the screens that show documents
 
 
 def _size(n: int) -> str:
@@ -293,6 +298,30 @@ def _template_code(text: str) -> Markup:
 # ---------------------------------------------------------------- the archive of generated documents
 
 
+def find_visible_document(document_id: int) -> GeneratedDocument | None:
+    """The generated document if the current user may see its case and its type, else None."""
+    visible = select(Case.id).where(visible_cases_clause(current_user))
+    return db.session.execute(
+        select(GeneratedDocument).where(
+            GeneratedDocument.id == document_id,
+            GeneratedDocument.case_id.in_(visible),
+            GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)),
+        )
+    ).scalar_one_or_none()
+
+
+def visible_document(document_id: int) -> GeneratedDocument:
+    """The one check of every download of a generated document and of its signed scans (and of a scan upload):
+    the document, or 404 (audited when it exists but not for this user)."""
+    found = find_visible_document(document_id)
+    if found is None:
+        if db.session.get(GeneratedDocument, document_id) is not None:  # exists, but not for this user
+            audit("refused", object_type="generated_documents", object_id=document_id, outcome="refused",
+                  detail={"url": request.path})
+        abort(404)
+    return found
+
+
 def _fmt_case(view, context, model, name):
     return Markup(
         f'<a href="{escape(url_for("cases.details_view", id=model.case_id))}">{escape(model.case.case_number)}</a>'
@@ -355,13 +384,7 @@ class GeneratedDocumentView(CaseScopedView):
 
     # -- fetching one document / one case, below the screen
     def _document(self, document_id: int) -> GeneratedDocument:
-        found = self.get_query().filter(GeneratedDocument.id == document_id).one_or_none()
-        if found is None:
-            if db.session.get(GeneratedDocument, document_id) is not None:  # exists, but not for this user
-                audit("refused", object_type="generated_documents", object_id=document_id, outcome="refused",
-                      detail={"url": request.path})
-            abort(404)
-        return found
+        return visible_document(document_id)
 
     def _case(self, case_id: int) -> Case:
         case = db.session.execute(
@@ -425,6 +448,15 @@ class GeneratedDocumentView(CaseScopedView):
 class CaseDocuments:
     slots: list[DocumentSlot]
     pdf_available: bool
+    scans: dict[int, list[SignedScan]] = dataclasses.field(default_factory=dict)  # by generated document id
+    can_upload_scans: bool = False
+    scan_limit: str = ""
+
+    def takes_scans(self, doc_type: str) -> bool:
+        return takes_signed_scans(doc_type)
+
+    def scan_heading(self, doc_type: str) -> str:
+        return scan_heading(doc_type)
 
 
 def official_documents(case: Case) -> CaseDocuments:
@@ -434,7 +466,11 @@ def official_documents(case: Case) -> CaseDocuments:
         select(Case.id).where(Case.id == case.id, visible_cases_clause(user))
     ).first():
         return CaseDocuments([], False)
-    return CaseDocuments(case_documents(db.session, case, allowed_doc_types(user)), soffice_available())
+    slots = case_documents(db.session, case, allowed_doc_types(user))
+    signed = [d.id for s in slots if takes_signed_scans(s.doc_type) for d in s.generated]
+    return CaseDocuments(slots, soffice_available(), scans=scans_by_document(db.session, signed),
+                         can_upload_scans=acts_on_case(db.session, user, case.id),
+                         scan_limit=size_text(current_app.config["SCAN_MAX_BYTES"]))
 
 
 def register(admin, database) -> None:

@@ -61,6 +61,7 @@ class FieldDocumentView(OfficerFormsMixin, CaseScopedView):
 
     doc_code = ""
     per_victim = False
+    shows_consent_evidence = False
     can_delete = False
     create_template = "admin/document_form.html"
     edit_template = "admin/document_form.html"

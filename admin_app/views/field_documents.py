@@ -263,6 +263,7 @@ class InformedConsentView(FieldDocumentView):
 
     doc_code = "consent"
     per_victim = True
+    shows_consent_evidence = True  # the signed scans of the consent form (templates: consent_evidence)
     column_list = ("case", "victim", "purpose", "decision", "status")
     form_columns = (
         "consenter_name", "consenter_is_guardian", "consenter_relation", "consents_to_services", "consents_to_data_sharing",

@@ -3,7 +3,7 @@ instruction (step 6) get numbers of their own letter types, and the instruction 
 (a.n. / Plt. / Plh.)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 11:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
