@@ -29,9 +29,8 @@ run: $(VENV)/.installed
 	@echo "Jangkau berjalan di http://$(HOST):$(PORT)  (hentikan dengan Ctrl+C)"
 	$(BIN)/flask --app admin_app run --host $(HOST) --port $(PORT)
 
-# Two pytest-xdist workers (this machine has 2 CPUs): each has its own databases and Redis db (tests/conftest.py).
 test: check
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest
 
 # pip-audit asks PyPI's advisory database about every installed package. --strict: a package it cannot look up
 # fails the audit instead of being skipped with a warning (without it, an unreachable or partial index "passes").

@@ -3,15 +3,10 @@ SQLite and on PostgreSQL (each database-backed test runs once per backend).
 
 PostgreSQL comes from TEST_DATABASE_URL (default: the local server). When it cannot be reached the PostgreSQL
 runs are skipped, unless JANGKAU_REQUIRE_SERVICES=1 (set by CI), which turns that skip into a failure.
-
-Under pytest-xdist (`make test` runs two workers) each worker process has its own PostgreSQL template and test
-databases (named by its pid), its own SQLite files (its own tmp dir) and its own Redis database
-(`redis_url()`). A test marked `exclusive` (the load test) runs while no other worker runs a test.
 """
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 import shutil
@@ -39,43 +34,6 @@ def missing_service(what: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{what} (JANGKAU_REQUIRE_SERVICES=1: missing services fail instead of skipping)")
     pytest.skip(what)
-
-
-def xdist_worker_number() -> int:
-    """0 for the first pytest-xdist worker (gw0) or a run without xdist, 1 for gw1, ..."""
-    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-
-
-def redis_url() -> str:
-    """TEST_REDIS_URL, with a Redis database number of this xdist worker's own (the next ones, modulo 16)."""
-    url = make_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
-    base = int(url.database or 0)
-    return url.set(database=str((base + xdist_worker_number()) % 16)).render_as_string(hide_password=False)
-
-
-@pytest.fixture(autouse=True)
-def _exclusive_between_workers(request, tmp_path_factory):
-    """With pytest-xdist, a test marked `exclusive` runs alone: every other test holds a shared lock while it runs,
-    an exclusive test takes the lock exclusively (a second lock, taken first by both, lets it in ahead of the
-    next shared holders). Without xdist there is only one test at a time anyway."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        yield
-        return
-    root = tmp_path_factory.getbasetemp().parent  # the run's base temp dir, shared by its workers
-    exclusive = request.node.get_closest_marker("exclusive") is not None
-    with open(root / "jangkau-turnstile.lock", "a") as turnstile, open(root / "jangkau-tests.lock", "a") as lock:
-        fcntl.flock(turnstile, fcntl.LOCK_EX)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        finally:
-            if not exclusive:
-                fcntl.flock(turnstile, fcntl.LOCK_UN)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            if exclusive:
-                fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 def pg_base_url() -> sa.engine.URL:

@@ -107,7 +107,6 @@ def _client(base: str, username: str, seed: int, case_ids: list[int], doc_case: 
             errors.append(f"{response.status_code} {response.url}: {re.sub(r'<[^>]+>', ' ', response.text)[:200]}")
 
 
-@pytest.mark.exclusive  # alone on the machine under xdist: the 100 responses asserted need both CPUs
 def test_twenty_clients_for_fifteen_seconds_no_500_and_no_lost_audit_entry(app, gunicorn, builder, team, make_user,
                                                                            tmp_path):
     from admin_app.seeding.templates import load_default_templates

@@ -6,6 +6,7 @@ passwords from the sysadmin, the user's own password change, two-factor login wi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 import time
@@ -20,7 +21,7 @@ from admin_app.models import AuditEvent, Role, User, utcnow
 from admin_app.models.users import RecoveryCode
 from admin_app.security.passwords import MSG_COMMON, MSG_TOO_LONG, MSG_TOO_SHORT, password_problem
 from admin_app.views.auth import CODE_FAILED, LOGIN_FAILED, OLD_PASSWORD_WRONG, PASSWORD_CHANGED
-from tests.conftest import IsolatedClient, missing_service, redis_url
+from tests.conftest import IsolatedClient, missing_service
 from tests.helpers import csrf_token, form_tokens, login, page_messages
 
 PASSWORD = "kata-sandi-uji-123"
@@ -236,7 +237,7 @@ def test_throttle_is_shared_through_redis(database_url, make_user):
     """Two app servers (two app objects, or one restarted) count in the same Redis: the throttle holds."""
     import redis
 
-    url = redis_url()  # TEST_REDIS_URL; under xdist, a Redis database of this worker's own
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         connection = redis.Redis.from_url(url, socket_connect_timeout=2)
         connection.ping()
