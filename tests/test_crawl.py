@@ -53,9 +53,9 @@ def filter_urls(app) -> list[str]:
     return urls
 
 
-def crawl(client, start: list[str], limit: int = 400) -> dict[str, str]:
+def crawl(client, start: list[str], limit: int = 400, per_pattern: int = PER_PATTERN) -> dict[str, str]:
     """Read the `start` pages (each one: e.g. every case of the fixture, at its own step) and what they link to
-    (at most PER_PATTERN pages per URL pattern)."""
+    (at most `per_pattern` pages per URL pattern)."""
     pages: dict[str, str] = {}
     seen_patterns: dict[str, int] = defaultdict(int)
     queue = list(start)
@@ -65,7 +65,7 @@ def crawl(client, start: list[str], limit: int = 400) -> dict[str, str]:
         if url in pages or url.startswith(SKIP_PATHS) or FILE_LINK.search(url):
             continue
         pattern = _pattern(url)
-        if seen_patterns[pattern] >= PER_PATTERN and url not in always:
+        if seen_patterns[pattern] >= per_pattern and url not in always:
             continue
         seen_patterns[pattern] += 1
         response = client.get(url)
@@ -146,7 +146,11 @@ def test_every_page_a_role_reaches_reads_in_indonesian(app, client, unit, userna
     start = ["/admin/", "/akun/kata-sandi", "/akun/2fa", "/admin/halaman-yang-tidak-ada"]
     start += [f"/admin/cases/details/?id={c.id}" for c in unit]
     start += filter_urls(app)
-    pages = crawl(client, start)
+    # SQLite reads two pages of each URL pattern; PostgreSQL reads one of each: every screen, filter and case
+    # page this role reaches is still read on PostgreSQL (where dates come back time-zone aware and a query can
+    # fail where SQLite is lenient), while the second page of a pattern, the same template with other rows,
+    # adds little there that the SQLite run has not read already.
+    pages = crawl(client, start, per_pattern=1 if db.engine.dialect.name == "postgresql" else PER_PATTERN)
     assert len(pages) > 10, sorted(pages)
     report = []
     for url, html in sorted(pages.items()):

@@ -1,6 +1,10 @@
-"""Under concurrent load, through gunicorn, on each database: 20 logged-in clients for 30 seconds reading case lists
+"""Under concurrent load, through gunicorn, on each database: 20 logged-in clients for 15 seconds reading case lists
 and case pages, saving a field form and generating documents. No response may be a 500, and every case page
-served must have its audit entry (a view whose entry cannot be written is not served: fail closed)."""
+served must have its audit entry (a view whose entry cannot be written is not served: fail closed).
+
+15 seconds, not 30: the 20 clients log in and keep both workers' 8 threads busy from the first seconds on, so
+every further second repeated the same concurrency. Not 10 either: on this 2-CPU machine the servers answer
+about 10 to 17 requests a second, and 10 seconds came too close to the 100 responses asserted below."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from admin_app.models import AuditEvent, Case
 from tests.helpers import CSRF_RE, http_login
 
 CLIENTS = 20
-SECONDS = 30
+SECONDS = 15
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -103,8 +107,8 @@ def _client(base: str, username: str, seed: int, case_ids: list[int], doc_case: 
             errors.append(f"{response.status_code} {response.url}: {re.sub(r'<[^>]+>', ' ', response.text)[:200]}")
 
 
-def test_twenty_clients_for_thirty_seconds_no_500_and_no_lost_audit_entry(app, gunicorn, builder, team, make_user,
-                                                                         tmp_path):
+def test_twenty_clients_for_fifteen_seconds_no_500_and_no_lost_audit_entry(app, gunicorn, builder, team, make_user,
+                                                                           tmp_path):
     from admin_app.seeding.templates import load_default_templates
 
     load_default_templates(db.session)
