@@ -164,3 +164,6 @@ def test_a_letter_type_is_one_code_everywhere():
         assert code in seeded and (DEFAULT_TEMPLATE_DIR / f"{code}.docx").exists()
     issued = {c for s in STEPS for a in s.actions for c in a.issues}
     assert issued == set(letters)
+    # The memos an action numbers (report, instruction) are document types with a number pattern row too.
+    numbered = {a.numbers for s in STEPS for a in s.actions if getattr(a, "numbers", None)}
+    assert numbered and numbered <= seeded and numbered <= set(DOCUMENT_TYPES) - set(letters)

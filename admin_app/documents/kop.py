@@ -12,10 +12,11 @@ import hashlib
 import io
 import zipfile
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from admin_app.documents.images import BrokenImage, TooManyPixels, image_kind, open_upright
 from admin_app.documents.rendering import DEFAULT_TEMPLATE_DIR, file_sha256
 from admin_app.models import DocumentTemplateVersion, User
 
@@ -40,19 +41,14 @@ def prepare_logo(data: bytes) -> bytes:
         raise LogoRejected("Berkas logo kosong.")
     if len(data) > MAX_LOGO_BYTES:
         raise LogoRejected(f"Berkas logo terlalu besar (paling besar {MAX_LOGO_BYTES // (1024 * 1024)} MB).")
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+    kind = image_kind(data)
+    if kind is None:
         raise LogoRejected("Logo harus berupa gambar PNG atau JPEG.")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_PIXELS:
-                raise LogoRejected("Gambar logo terlalu besar ukurannya (piksel); perkecil dulu.")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-    except LogoRejected:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        image, _ = open_upright(data, kind, MAX_PIXELS)
+    except TooManyPixels:
+        raise LogoRejected("Gambar logo terlalu besar ukurannya (piksel); perkecil dulu.") from None
+    except BrokenImage:
         raise LogoRejected("Gambar logo rusak atau tidak dapat dibaca.") from None
     if min(image.size) < MIN_SIDE:
         raise LogoRejected(f"Gambar logo terlalu kecil (minimal {MIN_SIDE} x {MIN_SIDE} piksel).")

@@ -16,14 +16,13 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import warnings
 
-from PIL import Image, ImageOps
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from admin_app.documents.archive import FORM_RECORDS, _insert_numbered, safe_filename
+from admin_app.documents.images import BrokenImage, TooManyPixels, image_kind, open_upright
 from admin_app.documents.registry import DOCUMENT_TYPES
 from admin_app.models import GeneratedDocument, InformedConsent, SignedScan, User, utcnow
 
@@ -83,11 +82,10 @@ def check_scan(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: i
         raise ScanRejected(too_big_message(max_bytes))
     if data.startswith(b"%PDF-"):
         return _check_pdf(data)
-    if data.startswith(b"\xff\xd8\xff"):
-        return _clean_image(data, "JPEG", max_pixels)
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return _clean_image(data, "PNG", max_pixels)
-    raise ScanRejected(MSG_TYPE)
+    kind = image_kind(data)
+    if kind is None:
+        raise ScanRejected(MSG_TYPE)
+    return _clean_image(data, kind, max_pixels)
 
 
 def _check_pdf(data: bytes) -> CheckedScan:
@@ -108,24 +106,13 @@ def _check_pdf(data: bytes) -> CheckedScan:
 
 def _clean_image(data: bytes, kind: str, max_pixels: int) -> CheckedScan:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[kind]) as probe:  # reads the header only
-                if probe.width * probe.height > max_pixels:
-                    raise ScanRejected(MSG_TOO_MANY_PIXELS)
-                probe.verify()
-            with Image.open(io.BytesIO(data), formats=[kind]) as image:  # verify() leaves the image unusable
-                image.load()  # decodes every pixel: a truncated file fails here
-                dpi = image.info.get("dpi")
-                transparency = image.info.get("transparency")
-                upright = ImageOps.exif_transpose(image)
-    except ScanRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        upright, info = open_upright(data, kind, max_pixels)
+    except TooManyPixels:
         raise ScanRejected(MSG_TOO_MANY_PIXELS) from None
-    except Exception:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError... on broken input
+    except BrokenImage:
         log.info("scan refused: image cannot be decoded", exc_info=True)
         raise ScanRejected(MSG_BROKEN_IMAGE) from None
+    dpi, transparency = info.get("dpi"), info.get("transparency")
     # A fresh save with nothing of the original's metadata: Pillow copies ICC, EXIF, XMP and comments from
     # `info` when it is left in place.
     upright.info = {}

@@ -28,6 +28,7 @@ from admin_app.models import (
     AUTHORITY_LABELS,
     OUTCOME_LABELS,
     Authority,
+    Complaint,
     IncidentPlace,
     IntakeChannel,
     LetterNature,
@@ -40,7 +41,6 @@ from admin_app.models import (
 )
 from admin_app.sop.errors import MIN_REASON_LENGTH
 from admin_app.sop.letters import OutcomeRequest, in_words, required_for
-from admin_app.sop.requirements import load_field_documents
 from admin_app.views.base import case_process, form_translations
 from admin_app.views.case_filters import _officer_options
 
@@ -134,6 +134,11 @@ class ReasonForm(_Form):
     reason = TextAreaField("Alasan pengembalian", validators=[DataRequired(message="Alasan wajib diisi."), Length(min=5, max=2000)])
 
 
+def signer_capacity_field() -> SelectField:
+    """Who signs what the form issues: the head herself, or another official a.n./Plt./Plh. (sop/letters.py)."""
+    return SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
+
+
 class InstructOutreachForm(_Form):
     officers = SelectMultipleField(
         "Petugas yang ditugaskan", coerce=int, validators=[DataRequired(message="Pilih minimal satu petugas.")],
@@ -146,7 +151,7 @@ class InstructOutreachForm(_Form):
     )
     outreach_date = DateField("Tanggal penjangkauan", validators=[DataRequired(message="Isi tanggal penjangkauan.")])
     outreach_until = DateField("Akhir masa tugas (kosongkan: sesuai batas waktu penjangkauan)", validators=[Optional()])
-    signer_capacity = SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
+    signer_capacity = signer_capacity_field()
     note = TextAreaField("Catatan (opsional)", validators=[Optional(), Length(max=2000)])
 
     def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
@@ -198,12 +203,13 @@ class EmergencyReferralForm(_LetterFields):
     consent_override_reason = TextAreaField(
         "Alasan keadaan darurat (bila korban/wali belum menyetujui berbagi data)", validators=[Optional(), Length(max=2000)]
     )
-
-    signer_capacity = SelectField("Penandatangan", choices=CAPACITY_CHOICES, default="")
+    signer_capacity = signer_capacity_field()
 
     def prepare(self, first_visit: bool, today: dt.date, case=None) -> None:
         if first_visit and case is not None:
-            complaint = load_field_documents(db.session, case).complaint
+            complaint = db.session.execute(
+                select(Complaint).where(Complaint.case_id == case.id).order_by(Complaint.id).limit(1)
+            ).scalar_one_or_none()
             self.chronology.data = recipient_chronology(case, complaint)
 
     def values(self) -> dict:

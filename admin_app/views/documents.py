@@ -95,10 +95,6 @@ def _local(moment: dt.datetime | None) -> str:
 local_time = _local  # the case page's format (CaseView.local_time), for the screens that show documents
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
 def _raise_in_tests(exc: Exception) -> None:
     if current_app.config.get("RAISE_UNEXPECTED_VIEW_ERRORS"):
         raise exc
@@ -153,7 +149,7 @@ class TemplateView(KopLogoRoutes, ProtectedView):
             pdf_available=soffice_available(),
             msg_no_pdf=MSG_NO_PDF,
             fmt_time=_local,
-            fmt_size=_size,
+            fmt_size=size_text,
         )
         return body, status
 
@@ -367,7 +363,7 @@ class GeneratedDocumentView(CaseScopedView):
         "doc_type": lambda v, c, m, n: DOCUMENT_TYPES[m.doc_type].title if m.doc_type in DOCUMENT_TYPES else m.doc_type,
         "template_version": lambda v, c, m, n: f"versi {m.template_version.version_no}",
         "created_at": lambda v, c, m, n: _local(m.created_at),
-        "size_bytes": lambda v, c, m, n: _size(m.size_bytes),
+        "size_bytes": lambda v, c, m, n: size_text(m.size_bytes),
         "file_sha256": lambda v, c, m, n: Markup(f'<code class="small">{escape(m.file_sha256)}</code>'),
         "berkas": _fmt_files,
     }

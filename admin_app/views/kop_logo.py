@@ -12,7 +12,7 @@ from flask_admin import expose
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from admin_app.documents.kop import MAX_LOGO_BYTES, PLACEHOLDER, LogoRejected, active_logo, reset_logo, store_logo
+from admin_app.documents.kop import LOGO_TYPE, MAX_LOGO_BYTES, PLACEHOLDER, LogoRejected, active_logo, reset_logo, store_logo
 from admin_app.extensions import db
 from admin_app.views.auditing import audit
 
@@ -41,7 +41,7 @@ class KopLogoRoutes:
             db.session.commit()
         except LogoRejected as exc:
             db.session.rollback()
-            audit("create", object_type=LOGO_OBJECT, outcome="refused", detail={"jenis": "kop_logo", "alasan": str(exc)})
+            audit("create", object_type=LOGO_OBJECT, outcome="refused", detail={"jenis": LOGO_TYPE, "alasan": str(exc)})
             flash(f"{exc} Logo tidak diganti.", "error")
             return redirect(url_for(".index"))
         except Exception:  # noqa: BLE001 - an upload must never be a 500 page
@@ -50,7 +50,7 @@ class KopLogoRoutes:
             flash("Logo tidak dapat disimpan; tidak ada yang berubah. Coba lagi.", "error")
             return redirect(url_for(".index"))
         audit("create", object_type=LOGO_OBJECT, object_id=version.id,
-              detail={"jenis": "kop_logo", "versi": version.version_no, "sha256": version.sha256,
+              detail={"jenis": LOGO_TYPE, "versi": version.version_no, "sha256": version.sha256,
                       "ukuran": version.size_bytes})
         flash("Logo kop tersimpan. Dokumen yang dibuat berikutnya memakai logo ini.", "success")
         return redirect(url_for(".index"))
@@ -62,6 +62,6 @@ class KopLogoRoutes:
             return redirect(url_for(".index"))
         reset_logo(db.session)
         db.session.commit()
-        audit("update", object_type=LOGO_OBJECT, detail={"jenis": "kop_logo", "aktif": None})
+        audit("update", object_type=LOGO_OBJECT, detail={"jenis": LOGO_TYPE, "aktif": None})
         flash("Kop kembali memakai gambar bawaan templat (penanda tempat logo).", "success")
         return redirect(url_for(".index"))
