@@ -1,0 +1,349 @@
+"""The unit's recap for a period, in Simfoni PPA's categories: cases, victims and perpetrators by each
+category, a cross-tabulation, the time from incident to report, and the month-by-month trend.
+
+Every figure is one SQL GROUP BY over the cases of the period (their report date in it, optionally in one
+kecamatan). A category of the case (violence type, place, channel, region) counts cases and their victims; a
+category of the victim (sex, age, education ...) counts victims and the cases they belong to; a category of the
+perpetrator counts perpetrators and their cases, as Simfoni's recaps do. A case with two violence types counts in
+both rows, so a column may add up to more than the total (the table says so). Only aggregates: no names.
+
+Length (about 330 lines): the categories are declared here once, in the order the recap shows them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from admin_app.documents.formatting import CASE_KIND_LABELS, EMPTY, sex_label
+from admin_app.models import (
+    Case,
+    CaseIdentification,
+    CaseKind,
+    InterventionPlan,
+    InterventionPlanItem,
+    Perpetrator,
+    PlanItemStatus,
+    ReferenceValue,
+    Region,
+    RegionLevel,
+    Sex,
+    Victim,
+    case_violence_types,
+)
+from admin_app.models.reference import (
+    AmpkCategory,
+    DisabilityKind,
+    Education,
+    IncidentPlace,
+    IntakeChannel,
+    MaritalStatus,
+    Occupation,
+    PerpetratorRelation,
+    ServiceType,
+    ViolenceType,
+)
+from admin_app.reports.periods import Period, month_label
+from admin_app.reports.sql import age_years, days_between, year_month
+
+NOT_FILLED = "Tidak diisi"
+
+# Simfoni's age groups (DOMAIN.md), at the incident date (the report date when the incident date is unknown).
+AGE_GROUPS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 5, "0-5"), (6, 12, "6-12"), (13, 17, "13-17"), (18, 24, "18-24"), (25, 44, "25-44"), (45, 59, "45-59"),
+    (60, None, "60+"),
+)
+# GBVIMS's buckets of the time from the incident to the report, in days.
+REPORT_DELAY_BUCKETS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 3, "0-3 hari"), (4, 5, "4-5 hari"), (6, 14, "6-14 hari"), (15, 30, "15 hari - 1 bulan"),
+    (31, None, "Lebih dari 1 bulan"),
+)
+# Services the plan gives (not those cancelled): what the victim receives, as Simfoni's "layanan yang diterima".
+SERVICE_GIVEN = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS, PlanItemStatus.DONE)
+
+
+class Subject(str, enum.Enum):
+    """What a row of a table counts first: its own unit, then the cases."""
+
+    CASE = "kasus"
+    VICTIM = "korban"
+    PERPETRATOR = "pelaku"
+
+
+MEASURES = {Subject.CASE: ("Kasus", "Korban"), Subject.VICTIM: ("Korban", "Kasus"),
+            Subject.PERPETRATOR: ("Pelaku", "Kasus")}
+
+
+class ChartKind(str, enum.Enum):
+    BAR = "bar"
+    STACKED = "stacked"
+    LINE = "line"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    counts: tuple  # numbers; a report of durations or shares may carry their text
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    title: str
+    columns: tuple[str, ...]  # the label column's heading first, then one per count
+    rows: tuple[Row, ...]
+    note: str | None = None
+    chart: ChartKind | None = None
+    totals: tuple[int, ...] | None = None  # the period's own totals when rows may overlap or miss some
+
+
+@dataclass(frozen=True)
+class Recap:
+    period: Period
+    kecamatan: str | None  # the filter's name, None: the whole city
+    totals: dict[str, int]
+    tables: tuple[Table, ...] = field(default_factory=tuple)
+
+    def table(self, code: str) -> Table:
+        return next(t for t in self.tables if t.code == code)
+
+
+# ---------------------------------------------------------------------------------------- the categories
+def _age_group(age) -> object:
+    whens = [((age <= high) if high is not None else (age >= low), label) for low, high, label in AGE_GROUPS]
+    return case((age.is_(None), literal(NOT_FILLED)), *whens, else_=literal(NOT_FILLED))
+
+
+def _bucket(days) -> object:
+    whens = [((days <= high) if high is not None else (days >= low), label) for low, high, label in REPORT_DELAY_BUCKETS]
+    return case((days.is_(None), literal(NOT_FILLED)), (days < 0, literal(NOT_FILLED)), *whens)
+
+
+def _incident_day():
+    return func.coalesce(Case.incident_date, Case.reported_date)
+
+
+@dataclass(frozen=True)
+class Category:
+    """One recap table: what it groups by (`key`, over the FROM of its subject after `join`), the labels of every
+    key in order (`labels`: reference values, enum labels or the declared groups), its chart."""
+
+    code: str
+    title: str
+    subject: Subject
+    key: Callable[[], object]
+    labels: Callable[[Session], list[tuple[object, str]]]
+    join: Callable[[object], object] = lambda query: query
+    chart: ChartKind | None = ChartKind.BAR
+    note: str | None = None
+
+
+def _reference(model: type[ReferenceValue]) -> Callable[[Session], list[tuple[object, str]]]:
+    def labels(session: Session) -> list[tuple[object, str]]:
+        rows = session.execute(select(model.id, model.label).order_by(model.sort_order, model.label)).all()
+        return [(i, label) for i, label in rows]
+    return labels
+
+
+def _fixed(pairs: list[tuple[object, str]]) -> Callable[[Session], list[tuple[object, str]]]:
+    return lambda session: pairs
+
+
+def _groups(groups) -> Callable[[Session], list[tuple[object, str]]]:
+    return _fixed([(label, label) for _, _, label in groups])
+
+
+_SEXES = [(s.value, sex_label(s)) for s in (Sex.PEREMPUAN, Sex.LAKI_LAKI)]
+_MANY = "Satu kasus dapat tercatat pada lebih dari satu baris, sehingga jumlah baris dapat melebihi total."
+
+
+def _region(level: RegionLevel) -> Callable[[Session], list[tuple[object, str]]]:
+    def labels(session: Session) -> list[tuple[object, str]]:
+        rows = session.execute(select(Region.id, Region.name).where(Region.level == level).order_by(Region.code)).all()
+        return [(i, name) for i, name in rows]
+    return labels
+
+
+_incident_kelurahan = Region.__table__.alias("incident_kelurahan")
+_identification = CaseIdentification.__table__.alias("identification")
+_plan = InterventionPlan.__table__.alias("plan")
+_plan_item = InterventionPlanItem.__table__.alias("plan_item")
+
+
+def _with_identification(query):
+    return query.outerjoin(_identification, _identification.c.victim_id == Victim.id)
+
+
+def _victim_age():
+    return age_years(Victim.birth_date, Victim.age_estimate, _incident_day())
+
+
+def _perpetrator_age():
+    return age_years(Perpetrator.birth_date, Perpetrator.age_estimate, _incident_day())
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("bentuk_kekerasan", "Bentuk kekerasan", Subject.CASE, lambda: case_violence_types.c.violence_type_id,
+             _reference(ViolenceType),
+             join=lambda q: q.outerjoin(case_violence_types, case_violence_types.c.case_id == Case.id), note=_MANY),
+    Category("korban_jenis_kelamin", "Korban menurut jenis kelamin", Subject.VICTIM, lambda: Victim.sex,
+             _fixed(_SEXES), chart=ChartKind.BAR),
+    Category("korban_usia", "Korban menurut kelompok usia", Subject.VICTIM, lambda: _age_group(_victim_age()),
+             _groups(AGE_GROUPS)),
+    Category("korban_pendidikan", "Korban menurut pendidikan", Subject.VICTIM, lambda: Victim.education_id,
+             _reference(Education)),
+    Category("korban_pekerjaan", "Korban menurut pekerjaan", Subject.VICTIM, lambda: Victim.occupation_id,
+             _reference(Occupation)),
+    Category("korban_status_perkawinan", "Korban menurut status perkawinan", Subject.VICTIM,
+             lambda: Victim.marital_status_id, _reference(MaritalStatus)),
+    Category("korban_disabilitas", "Korban penyandang disabilitas", Subject.VICTIM,
+             lambda: case((Victim.has_disability.is_(True), func.coalesce(Victim.disability_kind_id, -1)), else_=0),
+             lambda session: [(0, "Bukan penyandang disabilitas"), (-1, "Disabilitas (jenis tidak diisi)"),
+                              *_reference(DisabilityKind)(session)], chart=None),
+    Category("jenis_kasus", "Jenis kasus (KTP/KTA)", Subject.VICTIM, lambda: _identification.c.case_kind,
+             _fixed([(k.value, CASE_KIND_LABELS[k]) for k in CaseKind]), join=_with_identification),
+    Category("tppo", "Tindak pidana perdagangan orang (TPPO)", Subject.VICTIM,
+             lambda: _identification.c.is_trafficking,
+             _fixed([(True, "TPPO"), (False, "Bukan TPPO")]), join=_with_identification, chart=None),
+    Category("ampk", "Anak memerlukan perlindungan khusus (AMPK)", Subject.VICTIM,
+             lambda: _identification.c.ampk_category_id, _reference(AmpkCategory), join=_with_identification,
+             chart=None),
+    Category("tempat_kejadian", "Tempat kejadian", Subject.CASE, lambda: Case.incident_place_id,
+             _reference(IncidentPlace)),
+    Category("hubungan_pelaku", "Hubungan pelaku dengan korban", Subject.PERPETRATOR,
+             lambda: Perpetrator.relation_id, _reference(PerpetratorRelation)),
+    Category("pelaku_jenis_kelamin", "Pelaku menurut jenis kelamin", Subject.PERPETRATOR, lambda: Perpetrator.sex,
+             _fixed(_SEXES), chart=None),
+    Category("pelaku_usia", "Pelaku menurut kelompok usia", Subject.PERPETRATOR,
+             lambda: _age_group(_perpetrator_age()), _groups(AGE_GROUPS), chart=None),
+    Category("pelaku_pendidikan", "Pelaku menurut pendidikan", Subject.PERPETRATOR,
+             lambda: Perpetrator.education_id, _reference(Education), chart=None),
+    Category("pelaku_pekerjaan", "Pelaku menurut pekerjaan", Subject.PERPETRATOR,
+             lambda: Perpetrator.occupation_id, _reference(Occupation), chart=None),
+    Category("kecamatan", "Kecamatan tempat kejadian", Subject.CASE, lambda: _incident_kelurahan.c.parent_id,
+             _region(RegionLevel.KECAMATAN),
+             join=lambda q: q.outerjoin(_incident_kelurahan, _incident_kelurahan.c.id == Case.incident_region_id)),
+    Category("kelurahan", "Kelurahan tempat kejadian", Subject.CASE, lambda: Case.incident_region_id,
+             _region(RegionLevel.KELURAHAN), chart=None),
+    Category("kanal", "Sumber informasi / kanal pengaduan", Subject.CASE, lambda: Case.intake_channel_id,
+             _reference(IntakeChannel)),
+    Category("layanan", "Layanan yang diberikan (rencana intervensi, kecuali yang batal)", Subject.VICTIM,
+             lambda: _plan_item.c.service_type_id, _reference(ServiceType),
+             join=lambda q: q.outerjoin(_plan, _plan.c.case_id == Victim.case_id).outerjoin(
+                 _plan_item, and_(_plan_item.c.plan_id == _plan.c.id,
+                                  _plan_item.c.status.in_([s.value for s in SERVICE_GIVEN]))),
+             note=_MANY + " Korban dihitung pada setiap layanan dalam rencana intervensi kasusnya."),
+    Category("waktu_lapor", "Waktu dari kejadian sampai dilaporkan", Subject.CASE,
+             lambda: _bucket(days_between(Case.reported_date, Case.incident_date)), _groups(REPORT_DELAY_BUCKETS)),
+)
+CATEGORY_BY_CODE = {c.code: c for c in CATEGORIES}
+
+
+# ---------------------------------------------------------------------------------------- the queries
+def period_cases(period: Period, kecamatan_id: int | None = None):
+    """The ids of the cases reported in the period (and in the kecamatan): the FROM of every figure."""
+    query = select(Case.id.label("case_id")).where(Case.reported_date.between(period.start, period.end))
+    if kecamatan_id is not None:
+        in_kecamatan = select(Region.id).where(or_(Region.parent_id == kecamatan_id, Region.id == kecamatan_id))
+        query = query.where(Case.incident_region_id.in_(in_kecamatan))
+    return query.subquery("period_cases")
+
+
+def _subject_query(subject: Subject, scope, key):
+    """SELECT key, count(first), count(second) over the subject's rows of the period's cases."""
+    if subject is Subject.CASE:
+        query = (select(key.label("key"), func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
+                 .select_from(Case).join(scope, scope.c.case_id == Case.id)
+                 .outerjoin(Victim, Victim.case_id == Case.id))
+    elif subject is Subject.VICTIM:
+        query = (select(key.label("key"), func.count(func.distinct(Victim.id)), func.count(func.distinct(Victim.case_id)))
+                 .select_from(Victim).join(scope, scope.c.case_id == Victim.case_id)
+                 .join(Case, Case.id == Victim.case_id))
+    else:
+        query = (select(key.label("key"), func.count(func.distinct(Perpetrator.id)),
+                        func.count(func.distinct(Perpetrator.case_id)))
+                 .select_from(Perpetrator).join(scope, scope.c.case_id == Perpetrator.case_id)
+                 .join(Case, Case.id == Perpetrator.case_id))
+    return query
+
+
+def _normalise(value):
+    # SQLite hands back booleans as 0/1 and enum columns as their stored string.
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def category_table(session: Session, category: Category, scope) -> Table:
+    key = category.key()
+    query = category.join(_subject_query(category.subject, scope, key)).group_by(key)
+    counted = {}
+    for value, first, second in session.execute(query).all():
+        counted[_normalise(value)] = (int(first), int(second))
+    rows, seen = [], set()
+    for value, label in category.labels(session):
+        rows.append(Row(label, counted.get(value, (0, 0))))
+        seen.add(value)
+    unknown = [counts for value, counts in counted.items() if value not in seen]
+    if unknown:  # not filled: shown, never dropped
+        rows.append(Row(NOT_FILLED, tuple(sum(c[i] for c in unknown) for i in range(2))))
+    return Table(category.code, category.title, ("Kategori", *MEASURES[category.subject]), tuple(rows),
+                 note=category.note, chart=category.chart)
+
+
+def totals(session: Session, scope) -> dict[str, int]:
+    cases = select(func.count()).select_from(scope)
+    victims = select(func.count(Victim.id)).join(scope, scope.c.case_id == Victim.case_id)
+    children = victims.where(age_years(Victim.birth_date, Victim.age_estimate, _incident_day()) < 18).join(
+        Case, Case.id == Victim.case_id)
+    perpetrators = select(func.count(Perpetrator.id)).join(scope, scope.c.case_id == Perpetrator.case_id)
+    return {"kasus": session.execute(cases).scalar_one(), "korban": session.execute(victims).scalar_one(),
+            "korban_anak": session.execute(children).scalar_one(),
+            "pelaku": session.execute(perpetrators).scalar_one()}
+
+
+def cross_table(session: Session, scope) -> Table:
+    """Victims by violence type (rows) x age group x sex (columns), as Simfoni's recap crosses them."""
+    age = _age_group(_victim_age())
+    query = (select(case_violence_types.c.violence_type_id, age, Victim.sex, func.count(func.distinct(Victim.id)))
+             .select_from(Victim).join(scope, scope.c.case_id == Victim.case_id)
+             .join(Case, Case.id == Victim.case_id)
+             .join(case_violence_types, case_violence_types.c.case_id == Case.id)
+             .group_by(case_violence_types.c.violence_type_id, age, Victim.sex))
+    counted = {(t, a, _normalise(s)): n for t, a, s, n in session.execute(query).all()}
+    columns = [(group, sex) for _, _, group in AGE_GROUPS for sex, _ in _SEXES]
+    rows = []
+    for type_id, label in _reference(ViolenceType)(session):
+        counts = [counted.get((type_id, group, sex), 0) for group, sex in columns]
+        rows.append(Row(label, (*counts, sum(counted.get((type_id, a, s), 0) for (t, a, s) in counted
+                                             if t == type_id))))
+    headings = tuple(f"{group} {'P' if sex == Sex.PEREMPUAN.value else 'L'}" for group, sex in columns)
+    return Table("silang", "Korban menurut bentuk kekerasan, kelompok usia dan jenis kelamin",
+                 ("Bentuk kekerasan", *headings, "Jumlah"), tuple(rows),
+                 note="P: perempuan, L: laki-laki. Jumlah termasuk korban yang usia atau jenis kelaminnya tidak "
+                      "diisi. " + _MANY, chart=None)
+
+
+def trend_table(session: Session, period: Period, scope) -> Table:
+    month = year_month(Case.reported_date)
+    query = (select(month, func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
+             .select_from(Case).join(scope, scope.c.case_id == Case.id)
+             .outerjoin(Victim, Victim.case_id == Case.id).group_by(month))
+    counted = {int(m): (int(c), int(v)) for m, c, v in session.execute(query).all()}
+    rows = tuple(Row(month_label(y, m), counted.get(y * 100 + m, (0, 0))) for y, m in period.months())
+    return Table("tren", "Tren bulanan", ("Bulan", "Kasus", "Korban"), rows, chart=ChartKind.LINE)
+
+
+def build_recap(session: Session, period: Period, kecamatan_id: int | None = None) -> Recap:
+    scope = period_cases(period, kecamatan_id)
+    kecamatan = None
+    if kecamatan_id is not None:
+        kecamatan = session.execute(select(Region.name).where(Region.id == kecamatan_id)).scalar_one_or_none() or EMPTY
+    tables = [category_table(session, c, scope) for c in CATEGORIES]
+    tables.insert(1, cross_table(session, scope))
+    tables.append(trend_table(session, period, scope))
+    return Recap(period, kecamatan, totals(session, scope), tuple(tables))

@@ -1,0 +1,67 @@
+"""The few SQL expressions the reports need that SQLite and PostgreSQL spell differently: days between two dates,
+seconds between two timestamps, a person's age in whole years. Everything else is portable SQLAlchemy."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, case, extract, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Float
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """Whole days from the second date to the first (`later - earlier`)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) "
+            "AS INTEGER)")
+
+
+class seconds_between(FunctionElement):  # noqa: N801
+    """Seconds from the second timestamp to the first (`later - earlier`), fractional."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(seconds_between)
+def _seconds_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (f"((julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})) "
+            "* 86400.0)")
+
+
+def age_years(birth_date, age_estimate, on_date):
+    """Age in whole years on `on_date` from the birth date, else the recorded estimate (NULL when neither)."""
+    birthday_not_reached = case(
+        ((extract("month", on_date) * 100 + extract("day", on_date))
+         < (extract("month", birth_date) * 100 + extract("day", birth_date)), 1),
+        else_=0,
+    )
+    from_birth = extract("year", on_date) - extract("year", birth_date) - birthday_not_reached
+    return case((birth_date.is_(None), age_estimate), else_=from_birth)
+
+
+def year_month(date_column):
+    """`YYYYMM` as an integer: the month a date falls in."""
+    return func.cast(extract("year", date_column) * 100 + extract("month", date_column), Integer)
