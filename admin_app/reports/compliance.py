@@ -238,10 +238,10 @@ def compliance_tables(report: Compliance, zone: ZoneInfo) -> list[Table]:
                                                                   _duration(f.durations.median),
                                                                   _duration(f.durations.p90)))
                         for f in report.steps))
-    people = Table("pelaksana", "Per pelaksana (yang menyelesaikan langkah)", ("Nama", *COUNT_COLUMNS, "Median",
-                                                                               "Persentil 90"),
+    people = Table("pelaksana", "Per pelaksana (yang menyelesaikan langkah)",
+                   ("Nama", *COUNT_COLUMNS, "Median", "Persentil 90"),
                    tuple(Row(p.name, (*_count_cells(p.counts), _duration(p.durations.median),
-                                      _duration(p.durations.p90))) for p in report.people))
+                                      _duration(p.durations.p90))) for p in report.people), sheet="Per pelaksana")
     months = Table("bulanan", "Tren bulanan", ("Bulan", *COUNT_COLUMNS),
                    tuple(Row(m.label, _count_cells(m.counts)) for m in report.months))
     service = report.service

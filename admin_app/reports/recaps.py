@@ -98,7 +98,7 @@ class Table:
     rows: tuple[Row, ...]
     note: str | None = None
     chart: ChartKind | None = None
-    totals: tuple[int, ...] | None = None  # the period's own totals when rows may overlap or miss some
+    sheet: str | None = None  # a short name for its XLSX sheet (Excel allows 31 characters); else the title
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ class Category:
     join: Callable[[object], object] = lambda query: query
     chart: ChartKind | None = ChartKind.BAR
     note: str | None = None
+    sheet: str | None = None
 
 
 def _reference(model: type[ReferenceValue]) -> Callable[[Session], list[tuple[object, str]]]:
@@ -199,23 +200,23 @@ CATEGORIES: tuple[Category, ...] = (
     Category("korban_pekerjaan", "Korban menurut pekerjaan", Subject.VICTIM, lambda: Victim.occupation_id,
              _reference(Occupation)),
     Category("korban_status_perkawinan", "Korban menurut status perkawinan", Subject.VICTIM,
-             lambda: Victim.marital_status_id, _reference(MaritalStatus)),
+             lambda: Victim.marital_status_id, _reference(MaritalStatus), sheet="Korban status perkawinan"),
     Category("korban_disabilitas", "Korban penyandang disabilitas", Subject.VICTIM,
              lambda: case((Victim.has_disability.is_(True), func.coalesce(Victim.disability_kind_id, -1)), else_=0),
              lambda session: [(0, "Bukan penyandang disabilitas"), (-1, "Disabilitas (jenis tidak diisi)"),
-                              *_reference(DisabilityKind)(session)], chart=None),
+                              *_reference(DisabilityKind)(session)], chart=None, sheet="Korban disabilitas"),
     Category("jenis_kasus", "Jenis kasus (KTP/KTA)", Subject.VICTIM, lambda: _identification.c.case_kind,
-             _fixed([(k.value, CASE_KIND_LABELS[k]) for k in CaseKind]), join=_with_identification),
+             _fixed([(k.value, CASE_KIND_LABELS[k]) for k in CaseKind]), join=_with_identification, sheet="Jenis kasus KTP-KTA"),
     Category("tppo", "Tindak pidana perdagangan orang (TPPO)", Subject.VICTIM,
              lambda: _identification.c.is_trafficking,
-             _fixed([(True, "TPPO"), (False, "Bukan TPPO")]), join=_with_identification, chart=None),
+             _fixed([(True, "TPPO"), (False, "Bukan TPPO")]), join=_with_identification, chart=None, sheet="TPPO"),
     Category("ampk", "Anak memerlukan perlindungan khusus (AMPK)", Subject.VICTIM,
              lambda: _identification.c.ampk_category_id, _reference(AmpkCategory), join=_with_identification,
-             chart=None),
+             chart=None, sheet="AMPK"),
     Category("tempat_kejadian", "Tempat kejadian", Subject.CASE, lambda: Case.incident_place_id,
              _reference(IncidentPlace)),
     Category("hubungan_pelaku", "Hubungan pelaku dengan korban", Subject.PERPETRATOR,
-             lambda: Perpetrator.relation_id, _reference(PerpetratorRelation)),
+             lambda: Perpetrator.relation_id, _reference(PerpetratorRelation), sheet="Hubungan pelaku"),
     Category("pelaku_jenis_kelamin", "Pelaku menurut jenis kelamin", Subject.PERPETRATOR, lambda: Perpetrator.sex,
              _fixed(_SEXES), chart=None),
     Category("pelaku_usia", "Pelaku menurut kelompok usia", Subject.PERPETRATOR,
@@ -226,19 +227,19 @@ CATEGORIES: tuple[Category, ...] = (
              lambda: Perpetrator.occupation_id, _reference(Occupation), chart=None),
     Category("kecamatan", "Kecamatan tempat kejadian", Subject.CASE, lambda: _incident_kelurahan.c.parent_id,
              _region(RegionLevel.KECAMATAN),
-             join=lambda q: q.outerjoin(_incident_kelurahan, _incident_kelurahan.c.id == Case.incident_region_id)),
+             join=lambda q: q.outerjoin(_incident_kelurahan, _incident_kelurahan.c.id == Case.incident_region_id), sheet="Kecamatan"),
     Category("kelurahan", "Kelurahan tempat kejadian", Subject.CASE, lambda: Case.incident_region_id,
-             _region(RegionLevel.KELURAHAN), chart=None),
+             _region(RegionLevel.KELURAHAN), chart=None, sheet="Kelurahan"),
     Category("kanal", "Sumber informasi / kanal pengaduan", Subject.CASE, lambda: Case.intake_channel_id,
-             _reference(IntakeChannel)),
+             _reference(IntakeChannel), sheet="Kanal pengaduan"),
     Category("layanan", "Layanan yang diberikan (rencana intervensi, kecuali yang batal)", Subject.VICTIM,
              lambda: _plan_item.c.service_type_id, _reference(ServiceType),
              join=lambda q: q.outerjoin(_plan, _plan.c.case_id == Victim.case_id).outerjoin(
                  _plan_item, and_(_plan_item.c.plan_id == _plan.c.id,
                                   _plan_item.c.status.in_([s.value for s in SERVICE_GIVEN]))),
-             note=_MANY + " Korban dihitung pada setiap layanan dalam rencana intervensi kasusnya."),
+             note=_MANY + " Korban dihitung pada setiap layanan dalam rencana intervensi kasusnya.", sheet="Layanan"),
     Category("waktu_lapor", "Waktu dari kejadian sampai dilaporkan", Subject.CASE,
-             lambda: _bucket(days_between(Case.reported_date, Case.incident_date)), _groups(REPORT_DELAY_BUCKETS)),
+             lambda: _bucket(days_between(Case.reported_date, Case.incident_date)), _groups(REPORT_DELAY_BUCKETS), sheet="Waktu kejadian sampai laporan"),
 )
 CATEGORY_BY_CODE = {c.code: c for c in CATEGORIES}
 
@@ -292,7 +293,7 @@ def category_table(session: Session, category: Category, scope) -> Table:
     if unknown:  # not filled: shown, never dropped
         rows.append(Row(NOT_FILLED, tuple(sum(c[i] for c in unknown) for i in range(2))))
     return Table(category.code, category.title, ("Kategori", *MEASURES[category.subject]), tuple(rows),
-                 note=category.note, chart=category.chart)
+                 note=category.note, chart=category.chart, sheet=category.sheet)
 
 
 def totals(session: Session, scope) -> dict[str, int]:
@@ -325,7 +326,7 @@ def cross_table(session: Session, scope) -> Table:
     return Table("silang", "Korban menurut bentuk kekerasan, kelompok usia dan jenis kelamin",
                  ("Bentuk kekerasan", *headings, "Jumlah"), tuple(rows),
                  note="P: perempuan, L: laki-laki. Jumlah termasuk korban yang usia atau jenis kelaminnya tidak "
-                      "diisi. " + _MANY, chart=None)
+                      "diisi. " + _MANY, chart=None, sheet="Silang kekerasan-usia-kelamin")
 
 
 def trend_table(session: Session, period: Period, scope) -> Table:

@@ -41,7 +41,7 @@ def workbook_bytes(title: str, heading: Sequence[tuple[str, str]], tables: Seque
     used: set[str] = set()
     bold = Font(bold=True)
     for table in tables:
-        sheet = book.create_sheet(_sheet_name(table.title, used))
+        sheet = book.create_sheet(_sheet_name(table.sheet or table.title, used))
         sheet.append([title])
         sheet["A1"].font = Font(bold=True, size=13)
         for name, value in heading:

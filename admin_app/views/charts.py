@@ -16,6 +16,7 @@ WIDTH = 520
 LABEL_WIDTH = 190
 ROW = 24
 LABEL_CHARS = 30
+TICKS = 4  # grid lines of a line chart above zero
 
 
 def _short(label: str) -> str:
@@ -74,10 +75,11 @@ def line_chart(points: Sequence[tuple[str, Sequence[float | None]]], series: Seq
     largest = 100.0 if percent else float(max(values, default=0) or 1)
     step = plot_w / max(len(points) - 1, 1)
     body = _legend(series, 4)
-    for tick in range(5):
-        value = largest * tick / 4
-        y = top + plot_h - plot_h * tick / 4
-        text = f"{value:.0f}%" if percent else (f"{value:.0f}" if largest >= 4 or tick in (0, 4) else "")
+    for tick in range(TICKS + 1):
+        value = largest * tick / TICKS
+        y = top + plot_h - plot_h * tick / TICKS
+        whole = largest >= TICKS or tick == 0 or tick == TICKS  # no repeated "0 1 1 2" on a small scale
+        text = f"{value:.0f}%" if percent else (f"{value:.0f}" if whole else "")
         body.append(f'<line x1="{left}" x2="{WIDTH - 16}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dddddd"/>'
                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{text}</text>')
     every = max(1, len(points) // 12 + (len(points) % 12 > 0))
