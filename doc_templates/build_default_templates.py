@@ -256,16 +256,17 @@ def add_row(table: Table, cells: Sequence[str | Sequence[str]], *, bold: bool = 
 
 
 def list_table(doc, headers: Sequence[str], widths: Sequence[float], loop: str, cells: Sequence[str | Sequence[str]],
-               *, size: float = 9.5):
-    """A bordered table whose data row repeats once per item of a list: `{%tr for x in list %}`."""
+               *, size: float = 9.5, keep_next: bool = False):
+    """A bordered table whose data row repeats once per item of a list: `{%tr for x in list %}`; `keep_next`: it
+    stays on one page with what follows (the table, and the space after it)."""
     table = new_table(doc, widths, bordered=True)
     header = add_row(table, headers, bold=True, size=size, align=CENTER, shade="D9D9D9", widths=widths)
     _repeat_header(header)
     add_row(table, [f"{{%tr for {loop} %}}"] + [""] * (len(widths) - 1), size=6, widths=widths)
     add_row(table, cells, size=size, widths=widths)
     add_row(table, ["{%tr endfor %}"] + [""] * (len(widths) - 1), size=6, widths=widths)
-    para(doc, "", size=6)
-    return table
+    para(doc, "", size=6, keep_next=keep_next)
+    return kept_together(table) if keep_next else table
 
 
 def field_table(doc, rows: Sequence[tuple[str, str]], *, widths=(6.2, 0.4, 9.9), bordered: bool = False,
@@ -380,7 +381,7 @@ VICTIM2_WIDTHS = (0.8, 2.8, 1.6, 2.0, 2.2, 2.0, 1.4, 2.2, 1.5)
 VICTIM2_CELLS = ["{{ k.no }}", "{{ k.telepon }}", "{{ k.agama }}", "{{ k.pendidikan }}", "{{ k.pekerjaan }}",
                  "{{ k.status_perkawinan }}", "{{ k.kewarganegaraan }}", "{{ k.disabilitas }}", "{{ k.hamil }}"]
 PERP_HEAD = ["No", "Nama", "Jenis kelamin", "Umur", "Hubungan dengan korban", "Serumah", "Pekerjaan", "Alamat"]
-PERP_WIDTHS = (0.8, 2.8, 1.9, 1.5, 2.4, 1.7, 2.0, 3.4)
+PERP_WIDTHS = (0.8, 2.8, 1.9, 1.5, 2.4, 1.7, 2.6, 2.8)
 PERP_CELLS = ["{{ p.no }}", "{{ p.nama }}", "{{ p.jenis_kelamin }}", "{{ p.umur }}", "{{ p.hubungan }}",
               "{{ p.tinggal_serumah }}", "{{ p.pekerjaan }}", "{{ p.alamat }}"]
 SHORT_VICTIM_HEAD = ["No", "Nama", "Jenis kelamin", "Umur", "Alamat"]
@@ -576,14 +577,15 @@ def formulir_identifikasi() -> DocumentObject:
     heading(doc, "C. TERLAPOR / PELAKU")
     list_table(doc, PERP_HEAD, PERP_WIDTHS, "p in pelaku", PERP_CELLS, size=9)
     heading(doc, "D. HASIL IDENTIFIKASI KASUS")
+    # The result of the identification is what the officer signs: section D stays on the signature's page.
     list_table(doc, ["No", "Nama", "Umur", "Jenis kasus", "TPPO", "Kategori AMPK", "Kewenangan"],
-               (0.8, 3.0, 1.6, 3.2, 1.3, 3.4, 3.2), "i in identifikasi",
+               (0.8, 2.6, 1.5, 4.4, 1.2, 2.6, 3.4), "i in identifikasi",
                ["{{ i.no }}", "{{ i.nama }}", "{{ i.umur }}", "{{ i.jenis_kasus }}", "{{ i.tppo }}", "{{ i.ampk }}",
-                "{{ i.kewenangan }}"], size=9)
+                "{{ i.kewenangan }}"], size=9, keep_next=True)
     list_table(doc, ["No", "Lembaga berwenang (bila bukan UPTD PPA Kota)", "Penyesuaian layanan disabilitas", "Catatan"],
                (0.8, 5.0, 5.0, 5.7), "i in identifikasi",
                ["{{ i.no }}", "{{ i.kewenangan_tujuan }}", "{{ i.kebutuhan_disabilitas }}", "{{ i.catatan }}"],
-               size=9)
+               size=9, keep_next=True)
     officer_signature(doc, "tanggal_identifikasi")
     return doc
 

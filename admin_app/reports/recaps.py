@@ -246,30 +246,28 @@ CATEGORY_BY_CODE = {c.code: c for c in CATEGORIES}
 
 # ---------------------------------------------------------------------------------------- the queries
 def period_cases(period: Period, kecamatan_id: int | None = None):
-    """The ids of the cases reported in the period (and in the kecamatan): the FROM of every figure."""
-    query = select(Case.id.label("case_id")).where(Case.reported_date.between(period.start, period.end))
+    """Which cases count: reported in the period (and in the kecamatan). A condition on `cases`, which every
+    figure's FROM joins."""
+    condition = Case.reported_date.between(period.start, period.end)
     if kecamatan_id is not None:
         in_kecamatan = select(Region.id).where(or_(Region.parent_id == kecamatan_id, Region.id == kecamatan_id))
-        query = query.where(Case.incident_region_id.in_(in_kecamatan))
-    return query.subquery("period_cases")
+        condition = and_(condition, Case.incident_region_id.in_(in_kecamatan))
+    return condition
 
 
 def _subject_query(subject: Subject, scope, key):
     """SELECT key, count(first), count(second) over the subject's rows of the period's cases."""
     if subject is Subject.CASE:
         query = (select(key.label("key"), func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
-                 .select_from(Case).join(scope, scope.c.case_id == Case.id)
-                 .outerjoin(Victim, Victim.case_id == Case.id))
+                 .select_from(Case).outerjoin(Victim, Victim.case_id == Case.id))
     elif subject is Subject.VICTIM:
         query = (select(key.label("key"), func.count(func.distinct(Victim.id)), func.count(func.distinct(Victim.case_id)))
-                 .select_from(Victim).join(scope, scope.c.case_id == Victim.case_id)
-                 .join(Case, Case.id == Victim.case_id))
+                 .select_from(Victim).join(Case, Case.id == Victim.case_id))
     else:
         query = (select(key.label("key"), func.count(func.distinct(Perpetrator.id)),
                         func.count(func.distinct(Perpetrator.case_id)))
-                 .select_from(Perpetrator).join(scope, scope.c.case_id == Perpetrator.case_id)
-                 .join(Case, Case.id == Perpetrator.case_id))
-    return query
+                 .select_from(Perpetrator).join(Case, Case.id == Perpetrator.case_id))
+    return query.where(scope)
 
 
 def _normalise(value):
@@ -297,23 +295,22 @@ def category_table(session: Session, category: Category, scope) -> Table:
 
 
 def totals(session: Session, scope) -> dict[str, int]:
-    cases = select(func.count()).select_from(scope)
-    victims = select(func.count(Victim.id)).join(scope, scope.c.case_id == Victim.case_id)
-    children = victims.where(age_years(Victim.birth_date, Victim.age_estimate, _incident_day()) < 18).join(
-        Case, Case.id == Victim.case_id)
-    perpetrators = select(func.count(Perpetrator.id)).join(scope, scope.c.case_id == Perpetrator.case_id)
-    return {"kasus": session.execute(cases).scalar_one(), "korban": session.execute(victims).scalar_one(),
-            "korban_anak": session.execute(children).scalar_one(),
-            "pelaku": session.execute(perpetrators).scalar_one()}
+    cases = select(func.count(Case.id)).where(scope)
+    child = case((age_years(Victim.birth_date, Victim.age_estimate, _incident_day()) < 18, 1), else_=0)
+    victims = select(func.count(Victim.id), func.coalesce(func.sum(child), 0)).join(
+        Case, Case.id == Victim.case_id).where(scope)
+    perpetrators = select(func.count(Perpetrator.id)).join(Case, Case.id == Perpetrator.case_id).where(scope)
+    victim_count, children = session.execute(victims).one()
+    return {"kasus": session.execute(cases).scalar_one(), "korban": int(victim_count),
+            "korban_anak": int(children), "pelaku": session.execute(perpetrators).scalar_one()}
 
 
 def cross_table(session: Session, scope) -> Table:
     """Victims by violence type (rows) x age group x sex (columns), as Simfoni's recap crosses them."""
     age = _age_group(_victim_age())
     query = (select(case_violence_types.c.violence_type_id, age, Victim.sex, func.count(func.distinct(Victim.id)))
-             .select_from(Victim).join(scope, scope.c.case_id == Victim.case_id)
-             .join(Case, Case.id == Victim.case_id)
-             .join(case_violence_types, case_violence_types.c.case_id == Case.id)
+             .select_from(Victim).join(Case, Case.id == Victim.case_id)
+             .join(case_violence_types, case_violence_types.c.case_id == Case.id).where(scope)
              .group_by(case_violence_types.c.violence_type_id, age, Victim.sex))
     counted = {(t, a, _normalise(s)): n for t, a, s, n in session.execute(query).all()}
     columns = [(group, sex) for _, _, group in AGE_GROUPS for sex, _ in _SEXES]
@@ -332,8 +329,7 @@ def cross_table(session: Session, scope) -> Table:
 def trend_table(session: Session, period: Period, scope) -> Table:
     month = year_month(Case.reported_date)
     query = (select(month, func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
-             .select_from(Case).join(scope, scope.c.case_id == Case.id)
-             .outerjoin(Victim, Victim.case_id == Case.id).group_by(month))
+             .select_from(Case).outerjoin(Victim, Victim.case_id == Case.id).where(scope).group_by(month))
     counted = {int(m): (int(c), int(v)) for m, c, v in session.execute(query).all()}
     rows = tuple(Row(month_label(y, m), counted.get(y * 100 + m, (0, 0))) for y, m in period.months())
     return Table("tren", "Tren bulanan", ("Bulan", "Kasus", "Korban"), rows, chart=ChartKind.LINE)

@@ -24,12 +24,16 @@ from admin_app.models import (
     Complaint,
     ConsentDecision,
     ConsentPurpose,
+    DisabilityKind,
     DocumentStatus,
+    Education,
     IncidentPlace,
     InformedConsent,
     IntakeChannel,
     InterventionPlan,
     InterventionPlanItem,
+    MaritalStatus,
+    Occupation,
     OutcomeKind,
     OutreachLog,
     Perpetrator,
@@ -159,6 +163,22 @@ class CaseWriter:
             address=case.incident_address,
             phone=None if child else f"+62812{rng.randint(10000000, 99999999)}",
         )
+        age = victim.age_on(incident)
+        # Drawn from a generator of their own: the main one's sequence (names, places, times) stays as it was.
+        traits = random.Random(f"{case.case_number}-{name}")
+        if child:
+            education = "paud_tk" if age < 6 else "sd" if age < 13 else "sltp" if age < 16 else "slta"
+            victim.education_id = _ref(self.session, Education, education).id
+            victim.occupation_id = _ref(self.session, Occupation, "pelajar").id if age >= 6 else None
+            victim.marital_status_id = _ref(self.session, MaritalStatus, "belum_kawin").id
+        else:
+            victim.education_id = _ref(self.session, Education, traits.choice(["sd", "sltp", "slta", "slta", "perguruan_tinggi"])).id
+            victim.occupation_id = _ref(self.session, Occupation, traits.choice(
+                ["ibu_rumah_tangga", "ibu_rumah_tangga", "swasta_buruh", "tidak_bekerja", "pedagang_tani_nelayan"])).id
+            victim.marital_status_id = _ref(self.session, MaritalStatus, traits.choice(["kawin", "kawin", "cerai_hidup"])).id
+        if traits.random() < 0.1:
+            victim.has_disability = True
+            victim.disability_kind_id = _ref(self.session, DisabilityKind, traits.choice(["fisik", "rungu_wicara", "intelektual"])).id
         case.victims.append(victim)
         case.reporters.append(
             Reporter(full_name=rng.choice(WOMEN + MEN), relation_to_victim=rng.choice(["Tetangga", "Ketua RT", "Guru", "Kakak"]),
@@ -167,7 +187,10 @@ class CaseWriter:
         relation_code = "orang_tua" if child else "suami_istri"
         case.perpetrators.append(
             Perpetrator(full_name=rng.choice(MEN), sex=Sex.LAKI_LAKI, relation_id=_ref(self.session, PerpetratorRelation, relation_code).id,
-                        lives_with_victim=case.is_domestic_violence)
+                        lives_with_victim=case.is_domestic_violence, age_estimate=traits.randint(25, 55),
+                        education_id=_ref(self.session, Education, traits.choice(["sd", "sltp", "slta"])).id,
+                        occupation_id=_ref(self.session, Occupation, traits.choice(
+                            ["swasta_buruh", "pedagang_tani_nelayan", "tidak_bekerja", "lainnya"])).id)
         )
         self.session.flush()
 
@@ -207,6 +230,7 @@ class CaseWriter:
                 CaseIdentification(
                     case_id=case.id, victim_id=victim.id, filled_by_id=officer.id, status=DocumentStatus.COMPLETE,
                     completed_at=now, case_kind=CaseKind.KTA if child else CaseKind.KTP, authority=Authority.KOTA,
+                    disability_needs="Pendamping yang memahami kebutuhan disabilitas korban" if victim.has_disability else None,
                 )
             )
             assessment = RiskAssessment(

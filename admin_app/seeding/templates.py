@@ -25,9 +25,11 @@ SHIPPED_BEFORE: dict[str, frozenset[str]] = {
     }),
     "formulir_identifikasi": frozenset({
         "6400e472fcffa4b195292182c2432153c99f571bd746ae526c370f99778881f2",
+        "865d29ea34eb814b1939450c83af2ba6f70d107e621b5485be0091722e885463",
     }),
     "formulir_pengaduan": frozenset({
         "b606be5fea2c7e56aa943abbe578596e40d0b5e533112bb651921324d0f151d0",
+        "fce55c071726d43d66d8d873f5bc3c4d5c2385692d6e5a7f9396b8e5e4d02c34",
     }),
     "formulir_persetujuan": frozenset({
         "129380bfc080d38b74afd270cfe5ce59415cac1f43bec786a9ac8892b8e8c66b",
