@@ -100,7 +100,8 @@ class Case(VersionedMixin, TimestampMixin, Base):
     # Step 1: the case information as received.
     intake_channel_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
     received_at: Mapped[dt.datetime]  # when the information reached the unit (step 1 clock starts here)
-    reported_date: Mapped[dt.date] = mapped_column(Date, info=AUDITED)  # date reported, kept apart from the incident date
+    # date reported, kept apart from the incident date; the reports' period (indexed for them)
+    reported_date: Mapped[dt.date] = mapped_column(Date, index=True, info=AUDITED)
     incident_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)
     incident_place_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
     incident_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True, info=AUDITED)
@@ -110,7 +111,7 @@ class Case(VersionedMixin, TimestampMixin, Base):
     urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency"), default=Urgency.BIASA, info=AUDITED)
     is_domestic_violence: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)  # KDRT
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True, info=AUDITED)
-    finished_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(index=True, info=AUDITED)  # the compliance report's service time
 
     intake_channel: Mapped[IntakeChannel | None] = relationship(foreign_keys=[intake_channel_id])
     incident_place: Mapped[IncidentPlace | None] = relationship(foreign_keys=[incident_place_id])
@@ -154,7 +155,7 @@ class CaseStep(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)
     step_no: Mapped[int] = mapped_column(Integer, info=AUDITED)
     attempt: Mapped[int] = mapped_column(Integer, default=1, info=AUDITED)
-    started_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
+    started_at: Mapped[dt.datetime] = mapped_column(index=True, info=AUDITED)  # the compliance report's period
     due_at: Mapped[dt.datetime] = mapped_column(info=AUDITED)
     completed_at: Mapped[dt.datetime | None] = mapped_column(info=AUDITED)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), info=AUDITED)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from admin_app.models import Case, CaseStatus, CaseStep, User
 from admin_app.reports.periods import Period, month_label
 from admin_app.reports.recaps import Row, Table
-from admin_app.reports.sql import seconds_between
+from admin_app.reports.sql import month_of, seconds_between
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.steps import STEPS, Step, total_service_time
 
@@ -111,8 +111,8 @@ class Compliance:
     service: ServiceTime
 
 
-def _counts(now: dt.datetime, where=None):
-    """The aggregate columns of RunCounts over CaseStep rows (optionally only those matching `where`)."""
+def _counts(now: dt.datetime):
+    """The aggregate columns of RunCounts over CaseStep rows."""
     ended = CaseStep.completed_at.is_not(None)
     on_time = and_(ended, CaseStep.completed_at <= CaseStep.due_at)
     open_late = and_(CaseStep.completed_at.is_(None), CaseStep.due_at < now)
@@ -120,7 +120,6 @@ def _counts(now: dt.datetime, where=None):
     returned = CaseStep.returned.is_(True)
 
     def total(condition):
-        condition = condition if where is None else and_(where, condition)
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     return [total(CaseStep.id.is_not(None)), total(ended), total(on_time), total(late), total(open_late),
@@ -173,15 +172,13 @@ def build_compliance(session: Session, period: Period, *, now: dt.datetime, zone
     people = tuple(PersonFigures(uid, name, _run_counts(rest), person_durations.get(uid, nothing))
                    for uid, name, *rest in people_rows)
 
-    # -- month by month: one conditional aggregate per month, its bounds at local midnight
-    month_periods = [Period.month(y, m) for y, m in period.months()]
-    columns = []
-    for month in month_periods:
-        columns.extend(_counts(now, _in_period(CaseStep.started_at, month, zone)))
-    values = session.execute(select(*columns).where(in_period)).one() if month_periods else ()
-    width = len(_counts(now))
-    months = tuple(MonthFigures(month_label(m.start.year, m.start.month),
-                                _run_counts(values[i * width:(i + 1) * width])) for i, m in enumerate(month_periods))
+    # -- month by month: each run's local month from the months' bounds (local midnights in UTC)
+    month_list = period.months()
+    month_key = month_of(CaseStep.started_at, month_list,
+                         [Period.month(y, m).utc_bounds(zone) for y, m in month_list])
+    by_month = {int(key): _run_counts(rest) for key, *rest in session.execute(
+        select(month_key, *_counts(now)).where(in_period).group_by(month_key)).all() if key is not None}
+    months = tuple(MonthFigures(month_label(y, m), by_month.get(y * 100 + m, empty)) for y, m in month_list)
 
     # -- the late runs, latest first
     late = or_(CaseStep.completed_at > CaseStep.due_at, and_(CaseStep.completed_at.is_(None), CaseStep.due_at < now))

@@ -65,3 +65,10 @@ def age_years(birth_date, age_estimate, on_date):
 def year_month(date_column):
     """`YYYYMM` as an integer: the month a date falls in."""
     return func.cast(extract("year", date_column) * 100 + extract("month", date_column), Integer)
+
+
+def month_of(timestamp, months: list[tuple[int, int]], bounds: list[tuple[object, object]]):
+    """`YYYYMM` of the local month a UTC timestamp falls in, as a CASE over the months' UTC bounds: exact for any
+    time zone (the bounds are local midnights) and the same SQL on both databases. NULL outside the months."""
+    whens = [(timestamp < end, year * 100 + month) for (year, month), (_, end) in zip(months, bounds)]
+    return case((timestamp < bounds[0][0], None), *whens, else_=None) if months else None
