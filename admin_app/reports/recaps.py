@@ -137,10 +137,12 @@ class Category:
     subject: Subject
     key: Callable[[], object]
     labels: Callable[[Session], list[tuple[object, str]]]
-    join: Callable[[object], object] = lambda query: query
+    join: Callable[[object], object] | None = None  # the key's table joined to the subject's rows
     chart: ChartKind | None = ChartKind.BAR
     note: str | None = None
     sheet: str | None = None
+    # Groups of a costly key (an age): the key is computed once per row in a materialised CTE, then grouped.
+    bucket: Callable[[object], object] | None = None
 
 
 def _reference(model: type[ReferenceValue]) -> Callable[[Session], list[tuple[object, str]]]:
@@ -193,8 +195,8 @@ CATEGORIES: tuple[Category, ...] = (
              join=lambda q: q.outerjoin(case_violence_types, case_violence_types.c.case_id == Case.id), note=_MANY),
     Category("korban_jenis_kelamin", "Korban menurut jenis kelamin", Subject.VICTIM, lambda: Victim.sex,
              _fixed(_SEXES), chart=ChartKind.BAR),
-    Category("korban_usia", "Korban menurut kelompok usia", Subject.VICTIM, lambda: _age_group(_victim_age()),
-             _groups(AGE_GROUPS)),
+    Category("korban_usia", "Korban menurut kelompok usia", Subject.VICTIM, _victim_age, _groups(AGE_GROUPS),
+             bucket=_age_group),
     Category("korban_pendidikan", "Korban menurut pendidikan", Subject.VICTIM, lambda: Victim.education_id,
              _reference(Education)),
     Category("korban_pekerjaan", "Korban menurut pekerjaan", Subject.VICTIM, lambda: Victim.occupation_id,
@@ -220,7 +222,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("pelaku_jenis_kelamin", "Pelaku menurut jenis kelamin", Subject.PERPETRATOR, lambda: Perpetrator.sex,
              _fixed(_SEXES), chart=None),
     Category("pelaku_usia", "Pelaku menurut kelompok usia", Subject.PERPETRATOR,
-             lambda: _age_group(_perpetrator_age()), _groups(AGE_GROUPS), chart=None),
+             _perpetrator_age, _groups(AGE_GROUPS), chart=None, bucket=_age_group),
     Category("pelaku_pendidikan", "Pelaku menurut pendidikan", Subject.PERPETRATOR,
              lambda: Perpetrator.education_id, _reference(Education), chart=None),
     Category("pelaku_pekerjaan", "Pelaku menurut pekerjaan", Subject.PERPETRATOR,
@@ -255,18 +257,17 @@ def period_cases(period: Period, kecamatan_id: int | None = None):
     return condition
 
 
-def _subject_query(subject: Subject, scope, key):
-    """SELECT key, count(first), count(second) over the subject's rows of the period's cases."""
+def _subject_rows(subject: Subject, scope, key):
+    """SELECT key, first id, second id: one row per subject (and per row of a many-valued key) of the period."""
     if subject is Subject.CASE:
-        query = (select(key.label("key"), func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
-                 .select_from(Case).outerjoin(Victim, Victim.case_id == Case.id))
+        query = select(key.label("key"), Case.id.label("first"), Victim.id.label("second")).select_from(Case).outerjoin(
+            Victim, Victim.case_id == Case.id)
     elif subject is Subject.VICTIM:
-        query = (select(key.label("key"), func.count(func.distinct(Victim.id)), func.count(func.distinct(Victim.case_id)))
-                 .select_from(Victim).join(Case, Case.id == Victim.case_id))
+        query = select(key.label("key"), Victim.id.label("first"), Victim.case_id.label("second")).select_from(
+            Victim).join(Case, Case.id == Victim.case_id)
     else:
-        query = (select(key.label("key"), func.count(func.distinct(Perpetrator.id)),
-                        func.count(func.distinct(Perpetrator.case_id)))
-                 .select_from(Perpetrator).join(Case, Case.id == Perpetrator.case_id))
+        query = select(key.label("key"), Perpetrator.id.label("first"), Perpetrator.case_id.label("second")).select_from(
+            Perpetrator).join(Case, Case.id == Perpetrator.case_id)
     return query.where(scope)
 
 
@@ -278,8 +279,19 @@ def _normalise(value):
 
 
 def category_table(session: Session, category: Category, scope) -> Table:
-    key = category.key()
-    query = category.join(_subject_query(category.subject, scope, key)).group_by(key)
+    rows = _subject_rows(category.subject, scope, category.key())
+    rows_of = (category.join(rows) if category.join else rows).cte(f"rows_{category.code}")
+    if category.bucket is not None:
+        rows_of = rows_of.prefix_with("MATERIALIZED")  # SQLite and PostgreSQL: the key once per row
+    key = category.bucket(rows_of.c.key) if category.bucket is not None else rows_of.c.key
+    # Without a joined key table a victim or perpetrator is one row (its count needs no DISTINCT), and so is a
+    # case's victim (counted where present); a case repeats once per victim, a case of victims once per victim.
+    single = category.join is None
+    first = func.count(rows_of.c.first) if single and category.subject is not Subject.CASE else \
+        func.count(func.distinct(rows_of.c.first))
+    second = func.count(rows_of.c.second) if single and category.subject is Subject.CASE else \
+        func.count(func.distinct(rows_of.c.second))
+    query = select(key, first, second).group_by(key)
     counted = {}
     for value, first, second in session.execute(query).all():
         counted[_normalise(value)] = (int(first), int(second))
@@ -307,11 +319,14 @@ def totals(session: Session, scope) -> dict[str, int]:
 
 def cross_table(session: Session, scope) -> Table:
     """Victims by violence type (rows) x age group x sex (columns), as Simfoni's recap crosses them."""
-    age = _age_group(_victim_age())
-    query = (select(case_violence_types.c.violence_type_id, age, Victim.sex, func.count(func.distinct(Victim.id)))
+    # One row per (victim, violence type of the case): a plain COUNT, the age group computed once per row.
+    facts = (select(case_violence_types.c.violence_type_id.label("type_id"), _victim_age().label("age"),
+                    Victim.sex.label("sex"))
              .select_from(Victim).join(Case, Case.id == Victim.case_id)
              .join(case_violence_types, case_violence_types.c.case_id == Case.id).where(scope)
-             .group_by(case_violence_types.c.violence_type_id, age, Victim.sex))
+             .cte("facts").prefix_with("MATERIALIZED"))
+    group = _age_group(facts.c.age)
+    query = select(facts.c.type_id, group, facts.c.sex, func.count()).group_by(facts.c.type_id, group, facts.c.sex)
     counted = {(t, a, _normalise(s)): n for t, a, s, n in session.execute(query).all()}
     columns = [(group, sex) for _, _, group in AGE_GROUPS for sex, _ in _SEXES]
     rows = []
