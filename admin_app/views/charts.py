@@ -48,7 +48,7 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str) -> Markup:
 def stacked_chart(items: Sequence[tuple[str, Sequence[int]]], series: Sequence[str], title: str) -> Markup:
     """One horizontal bar per category, split into the series (legend above when there are several)."""
     top = 22 if series else 4
-    plot = WIDTH - LABEL_WIDTH - 40
+    plot = WIDTH - LABEL_WIDTH - 56  # room for the number after the longest bar, in any font
     largest = max((sum(values) for _, values in items), default=0) or 1
     body = _legend(series, 4) if series else []
     for row, (label, values) in enumerate(items):
