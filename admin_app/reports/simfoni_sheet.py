@@ -317,6 +317,8 @@ class Row:
     missing: bool
     masked: bool = False
     revealed: bool = False
+    masked_text: str = EMPTY  # an identifier as paper and the XLSX show it
+
 
 
 @dataclass
@@ -346,6 +348,8 @@ class Missing:
 
     @property
     def filled_in(self) -> str:
+        if self.fill == EDIT_PEOPLE and self.subject in SUBJECT_NAMES:
+            return f"data {SUBJECT_NAMES[self.subject].lower()}"
         return FILLED_IN[self.fill]
 
 
@@ -400,10 +404,11 @@ def build_sheet(session: Session, case: Case, revealed: dict[int, tuple[str, ...
                 missing = value is None and f.is_required(facts, subject)
                 row = Row(field=f, text=value or EMPTY, missing=missing)
                 if f.identifier and value is not None:
+                    row.masked_text = mask(value)
                     row.revealed = f.identifier in revealed.get(getattr(subject, "id", None), ())
                     row.masked = not row.revealed
                     if row.masked:
-                        row.text = mask(value)
+                        row.text = row.masked_text
                 rows.append(row)
                 if missing:
                     sheet.missing.append(Missing(section.title, title, f.label, f.fill, section.subject,
@@ -456,7 +461,7 @@ def sheet_workbook(sheet: Sheet, made_on: dt.date) -> bytes:
         for cell in ws[ws.max_row]:
             cell.font = bold
         for number, block in enumerate(part.blocks, start=1):
-            values = {r.field.label: (mask(r.text) if r.revealed else r.text) for r in block.rows}
+            values = {r.field.label: (r.masked_text if r.revealed else r.text) for r in block.rows}
             lead = [str(number)] if part.section.subject is not Subject.CASE else []
             ws.append([neutralise_formula(v) for v in lead + [values.get(label, EMPTY) for label in labels]])
         if not part.blocks:

@@ -40,12 +40,12 @@
     }
     event.preventDefault();
     var row = button.closest(".simfoni-row");
-    var value = row ? row.querySelector(".simfoni-value") : null;
+    // The value only, without the badge beside a revealed identifier.
+    var value = row ? row.querySelector(".simfoni-text") : null;
     if (!value) {
       return;
     }
-    // The value only, without the "ditampilkan" badge beside a revealed identifier.
-    var text = (value.firstChild && value.firstChild.nodeType === 3 ? value.firstChild.nodeValue : value.textContent).trim();
+    var text = value.textContent.trim();
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(function () {
         copied(button, true);
