@@ -67,6 +67,7 @@ def case(builder):
     first.occupation_id = _ref(Occupation, "pelajar").id
     first.marital_status_id = _ref(MaritalStatus, "belum_kawin").id
     first.religion_id = _ref(Religion, "islam").id
+    case.reporters[0].sex = Sex.PEREMPUAN
     case.victims.append(Victim(
         full_name="Siti Aminah", sex=Sex.PEREMPUAN, birth_place="Jakarta",
         birth_date=dt.date(2016, 8, 1), nik=NIK_2, nationality=Nationality.WNI,
@@ -171,14 +172,24 @@ def test_identifiers_are_masked_until_an_audited_reveal_one_victim_at_a_time(cli
 
 
 def test_missing_fields_come_first_and_link_to_where_they_are_filled(client, case, team):
+    from admin_app.models import CaseIdentification
+
     second = case.victims[1]
     second.education_id = None
+    identification = db.session.execute(
+        sa.select(CaseIdentification).where(CaseIdentification.victim_id == second.id)).scalar_one()
+    identification.authority = None
     db.session.commit()
     login(client, "administrasi")
     html = client.get(_sheet_url(case)).get_data(as_text=True)
     assert html.index('id="simfoni-missing"') < html.index('id="bagian-pelapor"')
     missing = html[html.index('id="simfoni-missing"'):html.index('id="bagian-pelapor"')]
     assert re.search(rf'<a href="/admin/victims/details/\?id={second.id}">Pendidikan</a>', missing), missing
+    assert re.search(rf'<a href="/admin/identification/details/\?id={identification.id}">Kewenangan Penanganan</a>',
+                     missing), missing
+    assert "diisi di Formulir identifikasi KTP/KTA" in missing and "diisi di data korban" in missing
+    items = re.findall(r'simfoni-missing-item">(.*?)</li>', missing, re.S)
+    assert len(items) == 2, items  # nothing else is missing on this case
     assert "Korban 2: Siti Aminah" in missing and "administrasi tidak mengubahnya" in missing
     assert f'/admin/cases/langkah/{case.id}/return_3' in missing or "Kembalikan ke langkah" in missing
     assert 'id="isian-korban-pendidikan-' + str(second.id) + '"' in html
