@@ -14,12 +14,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
-from admin_app.sop.steps import FIRST_STEP, Actor, step, steps_of
+from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
 
 # Administration needs a case from its first step on (Simfoni recording), and keeps it readable afterwards.
 ADMINISTRATION_FROM_STEP = min(s.number for s in steps_of(RoleCode.ADMINISTRASI))
 # Roles that read the narrative documents (chronology, assessments, plan); administration records Simfoni only.
 FULL_CASE_FILE_ROLES = (RoleCode.KEPALA, RoleCode.PETUGAS)
+# The step in which administration re-types the case into Simfoni PPA (the step of this action code).
+SIMFONI_ACTION = "record_simfoni"
+SIMFONI_STEP: Step = step_completing(ACTIONS[SIMFONI_ACTION])
+# Who opens the Simfoni recording sheet: the step's owner, and the head, who answers for every record.
+SIMFONI_SHEET_ROLES = (SIMFONI_STEP.role, RoleCode.KEPALA)
 
 
 def team_case_ids(user_id: int):
@@ -100,3 +105,11 @@ def revealable_identifiers(user: User, case: Case) -> tuple[str, ...]:
     if case.status != CaseStatus.OPEN or not current.reveals or not user.has_role(current.role):
         return ()
     return current.reveals
+
+
+def sees_simfoni_sheet(user: User, case: Case) -> bool:
+    """The Simfoni recording sheet of a case the user may see: for its roles, once the case reached the Simfoni
+    step (read-only after it, also when finished). Case access itself is the caller's (`visible_cases_clause`)."""
+    if user is None or not user.has_role(*SIMFONI_SHEET_ROLES):
+        return False
+    return case.status == CaseStatus.FINISHED or case.current_step >= SIMFONI_STEP.number

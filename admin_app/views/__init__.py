@@ -10,7 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin_app.extensions import db
 from admin_app.models import AuditEvent, Case
-from admin_app.views import documents, field_documents, people, reports, signed_scans, system
+from admin_app.views import documents, field_documents, people, reports, signed_scans, simfoni_sheet, system
 from admin_app.views.audit import AuditEventView
 from admin_app.views.base import TRANSLATIONS_DIR
 from admin_app.views.cases import CaseView
@@ -33,6 +33,7 @@ def init_admin(app: Flask) -> Admin:
     field_documents.register(admin, db)
     documents.register(admin, db)
     signed_scans.register(admin, db)
+    simfoni_sheet.register(admin, db)
     reports.register(admin, db)
     system.register(admin, db)
     admin.add_view(AuditEventView(AuditEvent, db, name="Log Audit", endpoint="audit"))

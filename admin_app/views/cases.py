@@ -37,7 +37,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.security.audit import describe_changes
-from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file
+from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file, sees_simfoni_sheet
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.errors import ProcessError
 from admin_app.sop.letters import letter_type_code
@@ -315,6 +315,7 @@ class CaseView(CaseScopedView):
             "high_risk": process.high_risk_victims(case),
             "full_file": sees_full_case_file(current_user),
             "reveals": [PERSON_LABELS[name] for name in revealable_identifiers(user, case)],
+            "simfoni_sheet": sees_simfoni_sheet(user, case),
             "now": now,
             "fmt_time": self.local_time,
             "fmt_duration": format_duration,
@@ -324,7 +325,6 @@ class CaseView(CaseScopedView):
             "urgency_labels": URGENCY_LABELS,
             "status_labels": STATUS_LABELS,
             "LetterStatus": LetterStatus,
-
             "field_work_step": step_editing(FIELD_DOCUMENTS[0].code),
         }
 
@@ -343,31 +343,9 @@ class CaseView(CaseScopedView):
         form.prepare(first_visit=request.method != "POST", today=dt.datetime.now(unit_zone()).date(), case=case)
         completes_step = chosen == step(case.current_step).action
         if request.method == "POST" and form.validate():
-            number = case.current_step
-            try:
-                result = process.perform(chosen.code, current_user._get_current_object(), case, **form.values())
-                db.session.commit()
-                audit("transition", object_type="cases", object_id=case.id, case_id=case.id,
-                      detail={"tindakan": chosen.code, "langkah_sekarang": case.current_step})
-            except ProcessError as exc:
-                db.session.rollback()
-                audit("transition", object_type="cases", object_id=case.id, case_id=case.id, outcome="refused",
-                      detail={"tindakan": chosen.code})
-                flash(str(exc), "error")
-            except Exception as exc:  # noqa: BLE001
-                self.handle_view_exception(exc)
-            else:
-                flash(_done_message(chosen, number, result), "success")
-                # A numbered letter is made as it is issued: the head does not need a second click for it.
-                for letter in _issued_letters(result):
-                    document, problem = archive_document(case, letter_type_code(type(letter)), letter)
-                    if document is None:
-                        flash(f"Surat {letter.number} terbit, tetapi dokumennya belum dapat dibuat: {problem} "
-                              "Buat dari bagian Dokumen resmi.", "warning")
-                if not can_view_case(db.session, current_user, case.id):
-                    # e.g. the first step handed to the head: the case is the head's until a team is assigned.
-                    return redirect(url_for("admin.index"))
-                return redirect(self.get_url(".details_view", id=case.id))
+            done = self.perform_action(case, chosen, form, next_url=self.get_url(".details_view", id=case.id))
+            if done is not None:
+                return done
         # The report the head decides on is shown beside the instruction (and beside returning it).
         shows_report = FOLLOW_UP_REQUEST in step(case.current_step).required_inputs and isinstance(chosen, (StepAction, Return))
         return self.render(
@@ -382,6 +360,37 @@ class CaseView(CaseScopedView):
             return_url=self.get_url(".details_view", id=case.id),
         )
 
+    def perform_action(self, case: Case, chosen: StepAction | Return, form, *, next_url: str):
+        """One action of the step table run by the engine with a validated form (audited, the table's message): the
+        redirect to `next_url`, or None when refused (reason flashed, nothing changed). Also the Simfoni sheet's."""
+        process = case_process()
+        number = case.current_step
+        try:
+            result = process.perform(chosen.code, current_user._get_current_object(), case, **form.values())
+            db.session.commit()
+            audit("transition", object_type="cases", object_id=case.id, case_id=case.id,
+                  detail={"tindakan": chosen.code, "langkah_sekarang": case.current_step})
+        except ProcessError as exc:
+            db.session.rollback()
+            audit("transition", object_type="cases", object_id=case.id, case_id=case.id, outcome="refused",
+                  detail={"tindakan": chosen.code})
+            flash(str(exc), "error")
+            return None
+        except Exception as exc:  # noqa: BLE001
+            self.handle_view_exception(exc)
+            return None
+        flash(_done_message(chosen, number, result), "success")
+        # A numbered letter is made as it is issued: the head does not need a second click for it.
+        for letter in _issued_letters(result):
+            document, problem = archive_document(case, letter_type_code(type(letter)), letter)
+            if document is None:
+                flash(f"Surat {letter.number} terbit, tetapi dokumennya belum dapat dibuat: {problem} "
+                      "Buat dari bagian Dokumen resmi.", "warning")
+        if not can_view_case(db.session, current_user, case.id):
+            # e.g. the first step handed to the head: the case is the head's until a team is assigned.
+            return redirect(url_for("admin.index"))
+        return redirect(next_url)
+
     # -- identifiers shown in full for the step's work (Simfoni PPA): one person at a time, audited first
     @expose("/identitas/<int:case_id>/<int:victim_id>", methods=("POST",))
     def reveal_identifiers(self, case_id: int, victim_id: int):
@@ -389,17 +398,26 @@ class CaseView(CaseScopedView):
         victim = next((v for v in case.victims if v.id == victim_id), None) if case is not None else None
         if victim is None:
             abort(404)
-        fields = revealable_identifiers(current_user, case)
-        if not fields:
-            audit("refused", object_type="victims", object_id=victim.id, case_id=case.id, outcome="refused",
-                  detail={"url": request.path})
-            abort(403)
-        identifiers = [(PERSON_LABELS[name], getattr(victim, name) or "-") for name in fields]
         shown = {"case_number": case.case_number, "name": victim.full_name}
-        ids = {"object_id": victim.id, "case_id": case.id}
-        audit_now("reveal", object_type="victims", **ids, detail={"isian": [label for label, _ in identifiers]})
+        identifiers = [(label, value) for _, label, value in reveal_identifiers_of(case, victim)]
         return self.render("admin/case_identifiers.html", shown=shown, identifiers=identifiers,
-                           return_url=self.get_url(".details_view", id=ids["case_id"]))
+                           return_url=self.get_url(".details_view", id=case_id))
+
+
+def reveal_identifiers_of(case: Case, victim) -> list[tuple[str, str, str]]:
+    """The victim's identifiers this user may have shown in full now (`Step.reveals` through
+    `revealable_identifiers`), as (column, label, value), audited ("reveal", by label, never the values) before
+    they are served; 403 (audited as refused) when the current step reveals nothing to this user. The case page's
+    button and the Simfoni sheet both reveal through here. Case access is the caller's (`get_one`)."""
+    fields = revealable_identifiers(current_user, case)
+    if not fields:
+        audit("refused", object_type="victims", object_id=victim.id, case_id=case.id, outcome="refused",
+              detail={"url": request.path})
+        abort(403)
+    identifiers = [(name, PERSON_LABELS[name], getattr(victim, name) or "-") for name in fields]
+    audit_now("reveal", object_type="victims", object_id=victim.id, case_id=case.id,
+              detail={"isian": [label for _, label, _ in identifiers]})
+    return identifiers
 
 
 # ---------------------------------------------------------------- case page pieces
