@@ -57,6 +57,15 @@ AGE_GROUPS: tuple[tuple[int, int | None, str], ...] = (
     (0, 5, "0-5"), (6, 12, "6-12"), (13, 17, "13-17"), (18, 24, "18-24"), (25, 44, "25-44"), (45, 59, "45-59"),
     (60, None, "60+"),
 )
+
+
+def age_group(years: int | None) -> str | None:
+    """The Simfoni age group of an age in years (None when unknown)."""
+    if years is None:
+        return None
+    return next((label for low, high, label in AGE_GROUPS if low <= years and (high is None or years <= high)), None)
+
+
 # GBVIMS's buckets of the time from the incident to the report, in days.
 REPORT_DELAY_BUCKETS: tuple[tuple[int, int | None, str], ...] = (
     (0, 3, "0-3 hari"), (4, 5, "4-5 hari"), (6, 14, "6-14 hari"), (15, 30, "15 hari - 1 bulan"),

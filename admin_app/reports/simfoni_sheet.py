@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -37,6 +36,8 @@ from admin_app.models import Case, CaseIdentification, Complaint, InterventionPl
 from admin_app.models.cases import Nationality, PersonMixin, Victim
 from admin_app.models.encryption import mask
 from admin_app.models.forms import PlanItemStatus
+from admin_app.reports.recaps import age_group
+from admin_app.reports.workbook import sheet_name
 from admin_app.sop.steps import CASE_INFORMATION, COMPLAINT, EDIT_PEOPLE, IDENTIFICATION, INTERVENTION_PLAN
 
 
@@ -58,8 +59,6 @@ FILLED_IN = {
     INTERVENTION_PLAN.code: INTERVENTION_PLAN.label,
 }
 SUBJECT_NAMES = {Subject.REPORTER: "Pelapor", Subject.VICTIM: "Korban", Subject.PERPETRATOR: "Pelaku"}
-AGE_GROUPS = ((0, 5, "0-5"), (6, 12, "6-12"), (13, 17, "13-17"), (18, 24, "18-24"), (25, 44, "25-44"),
-              (45, 59, "45-59"), (60, 200, "60+"))
 PLAN_STATUS = {PlanItemStatus.PLANNED: "direncanakan", PlanItemStatus.IN_PROGRESS: "berjalan",
                PlanItemStatus.DONE: "selesai", PlanItemStatus.CANCELLED: "batal"}
 NATIONALITY = {Nationality.WNI: "WNI (Warga Negara Indonesia)", Nationality.WNA: "WNA (Warga Negara Asing)"}
@@ -130,12 +129,6 @@ def _age_text(facts: CaseFacts, person: PersonMixin) -> str | None:
     if years is None:
         return None
     return f"{years} tahun" + (" (perkiraan)" if person.birth_date is None else "")
-
-
-def age_group(years: int | None) -> str | None:
-    if years is None:
-        return None
-    return next((label for low, high, label in AGE_GROUPS if low <= years <= high), None)
 
 
 def _region_at(person_or_case_region, level: RegionLevel) -> str | None:
@@ -428,8 +421,8 @@ def has_identifiers(block: Block) -> bool:
 
 # ---------------------------------------------------------------- XLSX
 def worksheet_title(section: Section) -> str:
-    """The section's title as a worksheet name (at most 31 characters, none of \\ / * ? : [ ])."""
-    return re.sub(r"[\\/*?:\[\]]", "-", section.title)[:31]
+    """The section's title as a worksheet name (Excel's rules: `reports/workbook.py:sheet_name`)."""
+    return sheet_name(section.title, set())
 
 
 def sheet_workbook(sheet: Sheet, made_on: dt.date) -> bytes:

@@ -12,26 +12,21 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from admin_app.reports.recaps import Table
+from admin_app.security.exports import neutralise_formula
 
 SHEET_NAME_LIMIT = 31  # Excel's own limit
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = _NOT_IN_SHEET_NAMES.sub(" ", title).strip()[:SHEET_NAME_LIMIT] or "Tabel"
+def sheet_name(title: str, used: set[str]) -> str:
+    """A worksheet name for `title` by Excel's rules (31 characters, none of \\ / * ? : [ ]), unique in `used`."""
+    base = _NOT_IN_SHEET_NAMES.sub("-", title).strip()[:SHEET_NAME_LIMIT] or "Tabel"
     name, number = base, 2
     while name.lower() in used:
         suffix = f" ({number})"
         name, number = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix, number + 1
     used.add(name.lower())
     return name
-
-
-def _cell_text(value):
-    # A label typed by staff could start like a formula; Excel must show it, never compute it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def workbook_bytes(title: str, heading: Sequence[tuple[str, str]], tables: Sequence[Table]) -> bytes:
@@ -41,11 +36,11 @@ def workbook_bytes(title: str, heading: Sequence[tuple[str, str]], tables: Seque
     used: set[str] = set()
     bold = Font(bold=True)
     for table in tables:
-        sheet = book.create_sheet(_sheet_name(table.sheet or table.title, used))
+        sheet = book.create_sheet(sheet_name(table.sheet or table.title, used))
         sheet.append([title])
         sheet["A1"].font = Font(bold=True, size=13)
         for name, value in heading:
-            sheet.append([name, _cell_text(value)])
+            sheet.append([name, neutralise_formula(value)])
         sheet.append([table.title])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         sheet.append(list(table.columns))
@@ -54,7 +49,7 @@ def workbook_bytes(title: str, heading: Sequence[tuple[str, str]], tables: Seque
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([_cell_text(row.label), *row.counts])
+            sheet.append([neutralise_formula(row.label), *row.counts])
         if table.note:
             sheet.append([])
             sheet.append([table.note])

@@ -40,6 +40,7 @@ from admin_app.models import (
     PerpetratorRelation,
     Region,
     RegionLevel,
+    Religion,
     Reporter,
     RiskAnswer,
     RiskAssessment,
@@ -176,13 +177,16 @@ class CaseWriter:
             victim.occupation_id = _ref(self.session, Occupation, traits.choice(
                 ["ibu_rumah_tangga", "ibu_rumah_tangga", "swasta_buruh", "tidak_bekerja", "pedagang_tani_nelayan"])).id
             victim.marital_status_id = _ref(self.session, MaritalStatus, traits.choice(["kawin", "kawin", "cerai_hidup"])).id
+        victim.religion_id = _ref(self.session, Religion, traits.choice(["islam"] * 8 + ["kristen", "katolik"])).id
         if traits.random() < 0.1:
             victim.has_disability = True
             victim.disability_kind_id = _ref(self.session, DisabilityKind, traits.choice(["fisik", "rungu_wicara", "intelektual"])).id
         case.victims.append(victim)
+        reporter = rng.choice(WOMEN + MEN)
         case.reporters.append(
-            Reporter(full_name=rng.choice(WOMEN + MEN), relation_to_victim=rng.choice(["Tetangga", "Ketua RT", "Guru", "Kakak"]),
-                     phone=f"+62813{rng.randint(10000000, 99999999)}")
+            Reporter(full_name=reporter, relation_to_victim=rng.choice(["Tetangga", "Ketua RT", "Guru", "Kakak"]),
+                     phone=f"+62813{rng.randint(10000000, 99999999)}",
+                     sex=Sex.LAKI_LAKI if reporter in MEN else Sex.PEREMPUAN)
         )
         relation_code = "orang_tua" if child else "suami_istri"
         case.perpetrators.append(
