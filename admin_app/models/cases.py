@@ -90,6 +90,7 @@ class Case(VersionedMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(f"current_step BETWEEN {FIRST_STEP} AND {LAST_STEP}", name="current_step_range"),
         Index("ix_cases_status_step", "status", "current_step"),
+        Index("ix_cases_reported_date", "reported_date"),  # the unit's numbers are counted by report date
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -60,16 +60,16 @@ class _ReferenceOptions:
 class OverdueFilter(BaseSQLAFilter):
     """The step clock: late now, ever late, or due within the hour (the clauses the head's dashboard counts with)."""
 
-    OPTIONS = (("sekarang", "terlambat sekarang"), ("pernah", "pernah terlambat"),
-               ("satu_jam", "jatuh tempo dalam 1 jam"))
+    LATE_NOW, LATE_EVER, DUE_SOON = "sekarang", "pernah", "satu_jam"
+    OPTIONS = ((LATE_NOW, "terlambat sekarang"), (LATE_EVER, "pernah terlambat"), (DUE_SOON, "jatuh tempo dalam 1 jam"))
 
     def apply(self, query, value, alias=None):
         now = _now()
-        if value == "sekarang":
+        if value == self.LATE_NOW:
             return query.filter(overdue_now_clause(now))
-        if value == "satu_jam":
+        if value == self.DUE_SOON:
             return query.filter(due_soon_clause(now))
-        if value == "pernah":
+        if value == self.LATE_EVER:
             # `IN (SELECT case_id ...)`, not a correlated EXISTS: SQLite runs the latter once per case (quadratic).
             late = or_(CaseStep.completed_at > CaseStep.due_at, and_(CaseStep.completed_at.is_(None), CaseStep.due_at < now))
             return query.filter(Case.id.in_(select(CaseStep.case_id).where(late)))
@@ -82,10 +82,11 @@ class OverdueFilter(BaseSQLAFilter):
 class EmergencyFilter(BaseSQLAFilter):
     """High-risk victims without an issued emergency referral: the head's banner and dashboard (`sop.process`)."""
 
-    OPTIONS = (("belum_dirujuk", "risiko tinggi, belum ada rujukan darurat"),)
+    UNREFERRED = "belum_dirujuk"
+    OPTIONS = ((UNREFERRED, "risiko tinggi, belum ada rujukan darurat"),)
 
     def apply(self, query, value, alias=None):
-        if value != "belum_dirujuk":
+        if value != self.UNREFERRED:
             return query.filter(False)
         return query.filter(awaiting_emergency_clause())
 

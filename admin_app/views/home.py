@@ -19,6 +19,7 @@ from admin_app.sop.deadlines import format_duration
 from admin_app.sop.steps import step
 from admin_app.views import case_filters
 from admin_app.views.base import ProtectedIndexView, case_process
+from admin_app.views.case_filters import EmergencyFilter, OverdueFilter
 from admin_app.views.cases import CaseView
 from admin_app.views.presentation import time_text
 
@@ -40,13 +41,13 @@ class DashboardLinks:
         return self._open(step_number)
 
     def overdue(self, step_number: int | None = None) -> str:
-        return self._open(step_number, (self.view.clock_filter, "sekarang"))
+        return self._open(step_number, (self.view.clock_filter, OverdueFilter.LATE_NOW))
 
     def due_soon(self, step_number: int | None = None) -> str:
-        return self._open(step_number, (self.view.clock_filter, "satu_jam"))
+        return self._open(step_number, (self.view.clock_filter, OverdueFilter.DUE_SOON))
 
     def high_risk(self) -> str:
-        return self._url((self.view.emergency_filter, "belum_dirujuk"))
+        return self._url((self.view.emergency_filter, EmergencyFilter.UNREFERRED))
 
     def waiting_for(self, role: RoleCode) -> str:
         return self._url((self.view.waiting_filter, role.value))
@@ -55,7 +56,7 @@ class DashboardLinks:
         return self._url((self.view.reported_filter, f"{period.start.isoformat()} to {period.end.isoformat()}"))
 
     def officer(self, user_id: int, overdue: bool = False) -> str:
-        late = [(self.view.clock_filter, "sekarang")] if overdue else []
+        late = [(self.view.clock_filter, OverdueFilter.LATE_NOW)] if overdue else []
         return self._open(None, (self.view.officer_filter, str(user_id)), *late)
 
 
