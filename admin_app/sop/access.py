@@ -27,13 +27,24 @@ SIMFONI_STEP: Step = step_completing(ACTIONS[SIMFONI_ACTION])
 SIMFONI_SHEET_ROLES = (SIMFONI_STEP.role, RoleCode.KEPALA)
 
 
+def _issued_assignments(*columns):
+    return (
+        select(*columns)
+        .select_from(AssignmentLetter)
+        .join(AssignmentMember, AssignmentMember.letter_id == AssignmentLetter.id)
+        .where(AssignmentLetter.status == LetterStatus.ISSUED)
+    )
+
+
 def team_case_ids(user_id: int):
     """Ids of the cases with an issued (not cancelled) assignment letter naming this officer."""
-    return (
-        select(AssignmentLetter.case_id)
-        .join(AssignmentMember, AssignmentMember.letter_id == AssignmentLetter.id)
-        .where(AssignmentMember.user_id == user_id, AssignmentLetter.status == LetterStatus.ISSUED)
-    )
+    return _issued_assignments(AssignmentLetter.case_id).where(AssignmentMember.user_id == user_id)
+
+
+def team_memberships():
+    """(user_id, case_id) of every officer named on an issued assignment letter: `team_case_ids` for all officers
+    at once (the head's caseload figures)."""
+    return _issued_assignments(AssignmentMember.user_id.label("user_id"), AssignmentLetter.case_id.label("case_id"))
 
 
 def visible_cases_clause(user: User) -> ColumnElement[bool]:

@@ -18,8 +18,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import ColumnElement
 
 from admin_app.models import (
     AssignmentLetter,
@@ -67,7 +68,7 @@ from admin_app.sop.steps import (
     step_issuing,
 )
 
-__all__ = ["CaseProcess", "OutcomeRequest", "ProcessError", "StepRow", "MIN_REASON_LENGTH"]
+__all__ = ["CaseProcess", "awaiting_emergency_clause", "OutcomeRequest", "ProcessError", "StepRow", "MIN_REASON_LENGTH"]
 
 # The steps by what they do; their numbers come from the table.
 FIRST, ASSIGNMENT, FIELD_WORK, SIMFONI, REPORT, INSTRUCTION = STEPS
@@ -84,6 +85,15 @@ def handles(action: StepAction) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+def awaiting_emergency_clause() -> ColumnElement[bool]:
+    """Open cases with a victim recorded at high risk and no issued emergency referral: the head's banner, the
+    case list's filter and the dashboard count the same cases. `IN`/`NOT IN` subqueries, not a correlated EXISTS
+    (SQLite plans those once per case)."""
+    high = select(RiskAssessment.case_id).where(RiskAssessment.final_level == RiskLevel.TINGGI)
+    referred = select(ReferralLetter.case_id).where(ReferralLetter.status == LetterStatus.ISSUED)
+    return and_(Case.status == CaseStatus.OPEN, Case.id.in_(high), Case.id.not_in(referred))
 
 
 @dataclass
@@ -209,12 +219,10 @@ class CaseProcess:
         victims: told at once (Tugas Saya) to whoever may issue the referral (its role in the step table)."""
         if not user.has_role(EMERGENCY_REFERRAL.role):
             return []
-        referred = exists().where(ReferralLetter.case_id == Case.id, ReferralLetter.status == LetterStatus.ISSUED)
         high = select(RiskAssessment.case_id, RiskAssessment.victim_id).where(
             RiskAssessment.final_level == RiskLevel.TINGGI).subquery()
         cases = self.session.execute(
-            select(Case).where(Case.status == CaseStatus.OPEN, Case.id.in_(select(high.c.case_id)), ~referred,
-                               visible_cases_clause(user))
+            select(Case).where(awaiting_emergency_clause(), visible_cases_clause(user))
             .options(selectinload(Case.victims)).order_by(Case.received_at.asc()).limit(100)
         ).scalars().all()
         victims = set(self.session.execute(select(high.c.victim_id).where(high.c.case_id.in_([c.id for c in cases]))

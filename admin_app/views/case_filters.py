@@ -9,6 +9,7 @@ from sqlalchemy import and_, or_, select
 
 from admin_app.extensions import db
 from admin_app.models import (
+    ROLE_LABELS,
     Case,
     CaseStep,
     Region,
@@ -23,7 +24,10 @@ from admin_app.models import (
     user_roles,
     utcnow,
 )
+from admin_app.reports.dashboard import due_soon_clause, overdue_now_clause, waiting_for_clause
 from admin_app.sop.access import team_case_ids
+from admin_app.sop.process import awaiting_emergency_clause
+from admin_app.sop.steps import steps_of
 
 
 def _now():
@@ -54,15 +58,58 @@ class _ReferenceOptions:
 
 
 class OverdueFilter(BaseSQLAFilter):
-    # `IN (SELECT case_id ...)`, not a correlated EXISTS: SQLite runs the latter once per case (quadratic).
+    """The step clock: late now, ever late, or due within the hour (the clauses the head's dashboard counts with)."""
+
+    LATE_NOW, LATE_EVER, DUE_SOON = "sekarang", "pernah", "satu_jam"
+    OPTIONS = ((LATE_NOW, "terlambat sekarang"), (LATE_EVER, "pernah terlambat"), (DUE_SOON, "jatuh tempo dalam 1 jam"))
+
     def apply(self, query, value, alias=None):
         now = _now()
-        open_late = and_(CaseStep.completed_at.is_(None), CaseStep.due_at < now)
-        late = open_late if value == "sekarang" else or_(CaseStep.completed_at > CaseStep.due_at, open_late)
-        return query.filter(Case.id.in_(select(CaseStep.case_id).where(late)))
+        if value == self.LATE_NOW:
+            return query.filter(overdue_now_clause(now))
+        if value == self.DUE_SOON:
+            return query.filter(due_soon_clause(now))
+        if value == self.LATE_EVER:
+            # `IN (SELECT case_id ...)`, not a correlated EXISTS: SQLite runs the latter once per case (quadratic).
+            late = or_(CaseStep.completed_at > CaseStep.due_at, and_(CaseStep.completed_at.is_(None), CaseStep.due_at < now))
+            return query.filter(Case.id.in_(select(CaseStep.case_id).where(late)))
+        return query.filter(False)
 
     def operation(self):
         return "adalah"
+
+
+class EmergencyFilter(BaseSQLAFilter):
+    """High-risk victims without an issued emergency referral: the head's banner and dashboard (`sop.process`)."""
+
+    UNREFERRED = "belum_dirujuk"
+    OPTIONS = ((UNREFERRED, "risiko tinggi, belum ada rujukan darurat"),)
+
+    def apply(self, query, value, alias=None):
+        if value != self.UNREFERRED:
+            return query.filter(False)
+        return query.filter(awaiting_emergency_clause())
+
+    def operation(self):
+        return "adalah"
+
+
+class WaitingForFilter(BaseSQLAFilter):
+    """Open cases at a step owned by a role (by the step table), e.g. the cases waiting for the head."""
+
+    def __init__(self, column, name):
+        roles = [role for role in RoleCode if steps_of(role)]
+        super().__init__(column, name, options=[(role.value, ROLE_LABELS[role]) for role in roles])
+
+    def apply(self, query, value, alias=None):
+        try:
+            role = RoleCode(value)
+        except ValueError:
+            return query.filter(False)
+        return query.filter(waiting_for_clause(role))
+
+    def operation(self):
+        return "sama dengan"
 
 
 class RiskLevelFilter(BaseSQLAFilter):
@@ -114,6 +161,16 @@ class ViolenceTypeFilter(_ReferenceOptions, BaseSQLAFilter):
 
     def operation(self):
         return "sama dengan"
+
+
+def list_url(view, *criteria) -> str:
+    """The case list of `view` narrowed by (filter, value) pairs, in the URL form Flask-Admin reads back:
+    `flt<position>_<arg>`, the arg being the one the view's `_filter_args` maps to that filter object."""
+    args = {}
+    for position, (flt, value) in enumerate(criteria):
+        arg = next(key for key, (_, known) in view._filter_args.items() if known is flt)
+        args[f"flt{position}_{arg}"] = value
+    return view.get_url(f"{view.endpoint}.index_view", **args)
 
 
 def _officer_options():

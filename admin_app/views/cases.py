@@ -60,12 +60,14 @@ from admin_app.sop.steps import (
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone, version_matches
 from admin_app.views.case_filters import (
+    EmergencyFilter,
     EnumEqualFilter,
     KecamatanFilter,
     OfficerFilter,
     OverdueFilter,
     RiskLevelFilter,
     ViolenceTypeFilter,
+    WaitingForFilter,
     _kecamatan_options,
     _now,
     _officer_options,
@@ -152,16 +154,23 @@ class CaseView(CaseScopedView):
 
     def __init__(self, *args, **kwargs):
         # Per view instance; option lists are callables, read from reference data at request time.
+        # Kept by name for the head's dashboard (`case_filters.list_url`); new filters go last, so saved URLs keep
+        # their indexes.
+        self.step_filter = IntEqualFilter(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS])
+        self.status_filter = EnumEqualFilter(Case.status, "Status", CaseStatus, STATUS_LABELS)
+        self.clock_filter = OverdueFilter(Case.id, "Waktu", options=OverdueFilter.OPTIONS)
+        self.officer_filter = OfficerFilter(Case.id, "Petugas", options=_officer_options)
+        self.reported_filter = DateBetweenFilter(Case.reported_date, "Tanggal laporan")
+        self.emergency_filter = EmergencyFilter(Case.id, "Kedaruratan", options=EmergencyFilter.OPTIONS)
+        self.waiting_filter = WaitingForFilter(Case.current_step, "Menunggu tindakan")
         self.column_filters = [
-            IntEqualFilter(Case.current_step, "Langkah SOP", options=[(str(s.number), f"{s.number}. {s.title}") for s in STEPS]),
-            EnumEqualFilter(Case.status, "Status", CaseStatus, STATUS_LABELS),
-            OverdueFilter(Case.id, "Waktu", options=[("sekarang", "terlambat sekarang"), ("pernah", "pernah terlambat")]),
+            self.step_filter, self.status_filter, self.clock_filter,
             RiskLevelFilter(Case.id, "Tingkat risiko", options=[(lv.value, enum_label(lv)) for lv in RiskLevel]),
             ViolenceTypeFilter(Case.id, "Bentuk kekerasan", options=_violence_options),
             KecamatanFilter(Case.incident_region_id, "Kecamatan", options=_kecamatan_options),
-            OfficerFilter(Case.id, "Petugas", options=_officer_options),
+            self.officer_filter,
             EnumEqualFilter(Case.urgency, "Urgensi", Urgency, URGENCY_LABELS),
-            DateBetweenFilter(Case.reported_date, "Tanggal laporan"),
+            self.reported_filter, self.emergency_filter, self.waiting_filter,
         ]
         super().__init__(*args, **kwargs)
 
