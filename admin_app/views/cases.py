@@ -20,19 +20,14 @@ from sqlalchemy.orm import selectinload
 from admin_app.extensions import db
 from admin_app.models import (
     OUTCOME_LABELS,
-    AssignmentLetter,
     Case,
     CaseStatus,
     CaseStep,
-    ConsentPurpose,
     Letter,
     LetterStatus,
     ReferralLetter,
-    RiskAnswer,
-    RiskAssessment,
     RiskLevel,
     RoleCode,
-    TransitionAction,
     Urgency,
     utcnow,
 )
@@ -43,14 +38,10 @@ from admin_app.sop.errors import ProcessError
 from admin_app.sop.letters import letter_type_code
 from admin_app.sop.steps import (
     ACTIONS,
-    CASE_INFORMATION,
-    EDIT_PEOPLE,
     EMERGENCY_REFERRAL,
     FIELD_DOCUMENTS,
     FIRST_STEP,
     FOLLOW_UP_REQUEST,
-    PLAN_CONSENT,
-    SERVICE_CONSENT,
     STEPS,
     Return,
     StepAction,
@@ -74,6 +65,7 @@ from admin_app.views.case_filters import (
     _violence_options,
 )
 from admin_app.views.case_forms import FORMS, URGENCY_LABELS, CaseForm
+from admin_app.views.case_page import document_row, done_message, history, issued_letters, missing_url, risk_results
 from admin_app.views.documents import archive_document
 from admin_app.views.people import PERSON_LABELS
 from admin_app.views.presentation import date_text, enum_label
@@ -294,7 +286,7 @@ class CaseView(CaseScopedView):
         can_act = case.status == CaseStatus.OPEN and step(case.current_step).action in actions
         letters = db.session.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
         user = current_user._get_current_object()
-        rows = [row for row in (_document_row(case, d, lambda code: _allowed(
+        rows = [row for row in (document_row(case, d, lambda code: _allowed(
             lambda: process.ensure_document_editable(user, case, code))) for d in process.document_overview(case))
             if row is not None]
         missing = process.missing_inputs(case) if can_act else []
@@ -302,10 +294,10 @@ class CaseView(CaseScopedView):
         referred = any(isinstance(x, ReferralLetter) and x.status == LetterStatus.ISSUED for x in letters)
         return {
             "document_rows": rows,
-            "missing_items": [(m, _missing_url(case, m, rows)) for m in missing],
+            "missing_items": [(m, missing_url(case, m, rows)) for m in missing],
             "completing_action": step(case.current_step).action if case.status == CaseStatus.OPEN else None,
             "assignment": assignment,
-            "history": _history(case, letters),
+            "history": history(case, letters),
             # Emergency first: the banner stays until an emergency referral is issued or the case is finished.
             "show_high_risk": case.status == CaseStatus.OPEN and not referred,
             "can_fill": lambda code: _allowed(lambda: process.ensure_document_editable(user, case, code)),
@@ -363,7 +355,7 @@ class CaseView(CaseScopedView):
             form=form,
             follow_up=process.latest_request(case) if shows_report else None,
             # An emergency referral rests on the risk assessment: the head sees its result beside the form.
-            risk_results=_risk_results(case) if chosen == EMERGENCY_REFERRAL else None,
+            risk_results=risk_results(case) if chosen == EMERGENCY_REFERRAL else None,
             title=chosen.title,
             missing=process.missing_inputs(case) if completes_step else [],
             return_url=self.get_url(".details_view", id=case.id),
@@ -388,9 +380,9 @@ class CaseView(CaseScopedView):
         except Exception as exc:  # noqa: BLE001
             self.handle_view_exception(exc)
             return None
-        flash(_done_message(chosen, number, result), "success")
+        flash(done_message(chosen, number, result), "success")
         # A numbered letter is made as it is issued: the head does not need a second click for it.
-        for letter in _issued_letters(result):
+        for letter in issued_letters(result):
             document, problem = archive_document(case, letter_type_code(type(letter)), letter)
             if document is None:
                 flash(f"Surat {letter.number} terbit, tetapi dokumennya belum dapat dibuat: {problem} "
@@ -427,103 +419,3 @@ def reveal_identifiers_of(case: Case, victim) -> list[tuple[str, str, str]]:
     audit_now("reveal", object_type="victims", object_id=victim.id, case_id=case.id,
               detail={"isian": [label for _, label, _ in identifiers]})
     return identifiers
-
-
-# ---------------------------------------------------------------- case page pieces
-def _risk_results(case: Case) -> list[dict]:
-    assessments = db.session.execute(
-        select(RiskAssessment).where(RiskAssessment.case_id == case.id)
-        .options(selectinload(RiskAssessment.answers).selectinload(RiskAnswer.indicator),
-                 selectinload(RiskAssessment.victim))
-    ).scalars().all()
-    return [{"victim": a.victim.full_name if a.victim else "-", "level": enum_label(a.final_level or a.computed_level),
-             "high": (a.final_level or a.computed_level) == RiskLevel.TINGGI, "score": a.score,
-             "status": enum_label(a.status), "present": [x.indicator.label for x in a.answers if x.present]}
-            for a in assessments]
-
-
-# The screen of each field document (the plan's consent is the consent screen with its purpose).
-_DOCUMENT_SCREENS = {PLAN_CONSENT.code: (SERVICE_CONSENT.code, ConsentPurpose.PLAN.value),
-                     SERVICE_CONSENT.code: (SERVICE_CONSENT.code, ConsentPurpose.SERVICE.value)}
-
-
-def _screen_open_to_user(endpoint: str) -> bool:
-    from flask import current_app
-
-    return any(v.endpoint == endpoint and v.is_accessible() for v in current_app.extensions["admin"][0]._views)
-
-
-def _document_row(case: Case, row, can_fill) -> dict | None:
-    """A field document on the case page with the links this user may follow; None when its screen is closed to
-    the user (administration opens only what Simfoni needs)."""
-    endpoint, purpose = _DOCUMENT_SCREENS.get(row.code, (row.code, None))
-    if not _screen_open_to_user(endpoint):
-        return None
-    editable = can_fill(row.code)
-    victim_id = row.victim.id if row.victim else None
-    urls = {}
-    if row.doc is not None:
-        urls["view"] = url_for(f"{endpoint}.details_view", id=row.doc.id)
-        if editable:
-            urls["edit"] = url_for(f"{endpoint}.edit_view", id=row.doc.id, url=url_for("cases.details_view", id=case.id))
-    elif editable:
-        urls["fill"] = url_for(f"{endpoint}.create_view", case_id=case.id, victim_id=victim_id, purpose=purpose)
-    return {"code": row.code, "label": row.label, "victim": row.victim, "state": row.state, "doc": row.doc,
-            "urls": urls}
-
-
-def _missing_url(case: Case, item, rows: list[dict]) -> str | None:
-    """Where a missing item is filled: the form of its document, the case information, or the victims."""
-    code = getattr(item, "code", None)
-    if code == CASE_INFORMATION.code:
-        return url_for("cases.edit_view", id=case.id, url=url_for("cases.details_view", id=case.id))
-    if code == EDIT_PEOPLE:
-        return url_for("victims.create_view", case_id=case.id)
-    victim_id = getattr(item, "victim_id", None)
-    for row in rows:
-        if row["code"] == code and (row["victim"].id if row["victim"] else None) == victim_id:
-            return row["urls"].get("edit") or row["urls"].get("fill") or row["urls"].get("view")
-    return None
-
-
-def _history(case: Case, letters: list[Letter]) -> list[tuple]:
-    """The case's history as sentences, oldest first: recorded, each step done or returned, letters issued."""
-    events = [(case.created_at or case.received_at,
-               f"Informasi kasus dicatat oleh {case.registered_by.full_name}", None)]
-    for t in case.transitions:
-        s = step(t.from_step)
-        if t.action == TransitionAction.RETURN:
-            text = f"{t.actor.full_name} mengembalikan kasus dari langkah {t.from_step} ke langkah {t.to_step}"
-        elif t.action == TransitionAction.FINISH:
-            text = f"{t.actor.full_name} menyelesaikan langkah {s.number} ({s.title}); kasus selesai menurut SOP"
-        else:
-            text = f"{t.actor.full_name} menyelesaikan langkah {s.number} ({s.title})"
-        events.append((t.acted_at, text, t.note))
-    for letter in letters:
-        team = ""
-        if isinstance(letter, AssignmentLetter):
-            team = ": " + ", ".join(m.name for m in letter.members)
-        events.append((letter.issued_at, f"{letter.letter_type.name} nomor {letter.number} diterbitkan{team}", None))
-        if letter.status == LetterStatus.CANCELLED and letter.cancelled_at:
-            events.append((letter.cancelled_at, f"{letter.letter_type.name} nomor {letter.number} dibatalkan",
-                           letter.cancel_reason))
-    return sorted(events, key=lambda e: e[0])
-
-
-def _done_message(action: StepAction | Return, number: int, result) -> str:
-    """The step table's message for a successful action: {nomor} is the number of the memo it filed (report,
-    instruction) or of the letter it issued; letters issued besides a memo are named after it."""
-    letters = _issued_letters(result)
-    numbers = ", ".join(letter.number for letter in letters)
-    own = None if isinstance(result, Letter) else getattr(result, "number", None)
-    message = action.done.format(langkah=number, nomor=own or numbers or "-")
-    if numbers and (own or "{nomor}" not in action.done):
-        message += f" Surat diterbitkan: {numbers}."
-    return message
-
-
-def _issued_letters(result) -> list[Letter]:
-    if isinstance(result, Letter):
-        return [result]
-    outcomes = getattr(result, "outcomes", None) or []
-    return [o.letter for o in outcomes if getattr(o, "letter", None) is not None]

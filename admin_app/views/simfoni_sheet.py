@@ -25,7 +25,8 @@ from admin_app.sop.steps import CASE_INFORMATION, EDIT_PEOPLE, Return
 from admin_app.views.auditing import audit_now
 from admin_app.views.base import ProtectedView, case_process, unit_zone
 from admin_app.views.case_forms import FORMS
-from admin_app.views.cases import _document_row, reveal_identifiers_of
+from admin_app.views.case_page import document_row
+from admin_app.views.cases import reveal_identifiers_of
 from admin_app.views.presentation import date_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,7 +126,7 @@ class SimfoniSheetView(ProtectedView):
         sheet = build_sheet(db.session, case, revealed)
         rows = process.document_overview(case)
         can_fill = lambda code: _allowed(lambda: process.ensure_document_editable(user, case, code))  # noqa: E731
-        links = {(r.code, r.victim.id if r.victim else None): _document_row(case, r, can_fill) for r in rows}
+        links = {(r.code, r.victim.id if r.victim else None): document_row(case, r, can_fill) for r in rows}
         people_editable = _allowed(lambda: process.ensure_people_editable(user, case))
         returns = [a for a in process.available_actions(user, case) if isinstance(a, Return)]
         return self.render(
