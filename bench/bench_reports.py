@@ -4,7 +4,7 @@ against the floor, a plain hand-written SQL GROUP BY of the same figures (no ORM
 Per scenario, interleaved run by run (the machine is shared and noisy): ours as a function (`build_recap`,
 `build_compliance`, the dashboard's figures), ours as the page through the real app in-process (logged in as the
 head, the HTML rendered, charts included), and the floor. Prints p50 / p95 in ms and the ratios ours/floor, and
-writes bench/results/reports.json.
+writes bench/results/reports-<sqlite|postgresql>.json.
 
   .venv/bin/python bench/generate.py --cases 100000 --database-url sqlite:////tmp/bench-100k.sqlite3
   .venv/bin/python bench/bench_reports.py --database-url sqlite:////tmp/bench-100k.sqlite3
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "bench" / "results" / "reports.json"
+RESULTS = ROOT / "bench" / "results"  # reports-<database>.json
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.timezone.utc)  # the generator's "now"
 YEAR = 2026
@@ -168,7 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True, help="a database written by bench/generate.py")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--output", type=Path, default=None, help="default: bench/results/reports-<database>.json")
     args = parser.parse_args()
 
     from sqlalchemy import func, select, text
@@ -251,9 +251,10 @@ def main() -> None:
     report = {"database": dialect, "cases": cases, "period": year.label, "runs": args.runs,
               "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
               "scenarios": results}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written to {args.output}")
+    output = args.output or RESULTS / f"reports-{dialect}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written to {output}")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,18 @@ from admin_app.models import (
     RiskLevel,
     TransitionAction,
 )
+from admin_app.sop.errors import ProcessError
 from admin_app.sop.steps import CASE_INFORMATION, EDIT_PEOPLE, PLAN_CONSENT, SERVICE_CONSENT, Return, StepAction, step
 from admin_app.views.presentation import enum_label
+
+
+def allowed(check) -> bool:
+    """True when `check` (an engine guard, e.g. `ensure_document_editable`) does not refuse."""
+    try:
+        check()
+    except ProcessError:
+        return False
+    return True
 
 
 def risk_results(case: Case) -> list[dict]:

@@ -65,20 +65,13 @@ from admin_app.views.case_filters import (
     _violence_options,
 )
 from admin_app.views.case_forms import FORMS, URGENCY_LABELS, CaseForm
-from admin_app.views.case_page import document_row, done_message, history, issued_letters, missing_url, risk_results
+from admin_app.views.case_page import allowed, document_row, done_message, history, issued_letters, missing_url, risk_results
 from admin_app.views.documents import archive_document
 from admin_app.views.people import PERSON_LABELS
 from admin_app.views.presentation import date_text, enum_label
 
 STATUS_LABELS = {CaseStatus.OPEN: "Dalam proses", CaseStatus.FINISHED: "Selesai"}
 
-
-def _allowed(check) -> bool:
-    try:
-        check()
-    except ProcessError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- list formatters
@@ -286,7 +279,7 @@ class CaseView(CaseScopedView):
         can_act = case.status == CaseStatus.OPEN and step(case.current_step).action in actions
         letters = db.session.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
         user = current_user._get_current_object()
-        rows = [row for row in (document_row(case, d, lambda code: _allowed(
+        rows = [row for row in (document_row(case, d, lambda code: allowed(
             lambda: process.ensure_document_editable(user, case, code))) for d in process.document_overview(case))
             if row is not None]
         missing = process.missing_inputs(case) if can_act else []
@@ -300,13 +293,13 @@ class CaseView(CaseScopedView):
             "history": history(case, letters),
             # Emergency first: the banner stays until an emergency referral is issued or the case is finished.
             "show_high_risk": case.status == CaseStatus.OPEN and not referred,
-            "can_fill": lambda code: _allowed(lambda: process.ensure_document_editable(user, case, code)),
+            "can_fill": lambda code: allowed(lambda: process.ensure_document_editable(user, case, code)),
             "simfoni": process.simfoni_record(case),
             "follow_up": process.latest_request(case),
             "instruction": case.follow_up_instruction[0] if case.follow_up_instruction else None,
             "outcome_labels": OUTCOME_LABELS,
-            "can_edit_people": _allowed(lambda: process.ensure_people_editable(user, case)),
-            "can_edit_information": bool(self.can_edit) and _allowed(
+            "can_edit_people": allowed(lambda: process.ensure_people_editable(user, case)),
+            "can_edit_information": bool(self.can_edit) and allowed(
                 lambda: process.ensure_case_information_editable(user, case)),
             "process": process,
             "actions": actions,

@@ -20,12 +20,11 @@ from admin_app.extensions import db
 from admin_app.models import Case
 from admin_app.reports.simfoni_sheet import FILLED_IN, Missing, Subject, build_sheet, has_identifiers, sheet_workbook
 from admin_app.sop.access import SIMFONI_SHEET_ROLES, SIMFONI_STEP, revealable_identifiers, sees_simfoni_sheet
-from admin_app.sop.errors import ProcessError
 from admin_app.sop.steps import CASE_INFORMATION, EDIT_PEOPLE, Return
 from admin_app.views.auditing import audit_now
 from admin_app.views.base import ProtectedView, case_process, unit_zone
 from admin_app.views.case_forms import FORMS
-from admin_app.views.case_page import document_row
+from admin_app.views.case_page import allowed, document_row
 from admin_app.views.cases import reveal_identifiers_of
 from admin_app.views.presentation import date_text
 
@@ -36,13 +35,6 @@ PERSON_SCREENS = {Subject.VICTIM: "victims", Subject.REPORTER: "reporters", Subj
 def _cases_view():
     return next(v for v in current_app.extensions["admin"][0]._views if v.endpoint == "cases")
 
-
-def _allowed(check) -> bool:
-    try:
-        check()
-    except ProcessError:
-        return False
-    return True
 
 
 def _today() -> dt.date:
@@ -125,9 +117,9 @@ class SimfoniSheetView(ProtectedView):
             form.prepare(first_visit=True, today=_today(), case=case)
         sheet = build_sheet(db.session, case, revealed)
         rows = process.document_overview(case)
-        can_fill = lambda code: _allowed(lambda: process.ensure_document_editable(user, case, code))  # noqa: E731
+        can_fill = lambda code: allowed(lambda: process.ensure_document_editable(user, case, code))  # noqa: E731
         links = {(r.code, r.victim.id if r.victim else None): document_row(case, r, can_fill) for r in rows}
-        people_editable = _allowed(lambda: process.ensure_people_editable(user, case))
+        people_editable = allowed(lambda: process.ensure_people_editable(user, case))
         returns = [a for a in process.available_actions(user, case) if isinstance(a, Return)]
         return self.render(
             "admin/simfoni_sheet.html",
