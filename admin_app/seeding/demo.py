@@ -92,9 +92,16 @@ def load_demo_cases(session: Session, users: dict[str, User], *, count: int = 30
         # One case waiting for its report was recorded at high risk: the head sees it at once on Tugas Saya.
         high_risk = target == 5 and index == next(i for i, row in enumerate(plan) if row[1] == 5)
         builder.walk(case, target, officers=officers, late_step=late, outcomes=outcomes, high_risk=high_risk)
+    # The last hour's reports, still within their standards: the head's dashboard shows what is due soon.
+    now = utcnow().replace(second=0, microsecond=0)
+    fresh = ((dt.timedelta(minutes=4), 1), (dt.timedelta(minutes=9), 2), (dt.timedelta(minutes=14), 2))
+    for ago, target in fresh:
+        clock.now = now - ago
+        builder.team.officers = [p1]
+        builder.walk(builder.register(), target, officers=[p1])
     session.flush()
     archive_issued_letters(session)
-    return len(plan)
+    return len(plan) + len(fresh)
 
 
 def archive_issued_letters(session: Session) -> int:
