@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 PALETTE = ("#2166ac", "#e08214", "#7b3294", "#1a9850", "#b2182b", "#666666")  # distinguishable, also in grey print
-WIDTH = 520
-LABEL_WIDTH = 190
+WIDTH = 420  # drawn small so its text stays legible when a phone shrinks it; shown at most 480 px wide
+LABEL_WIDTH = 150
 ROW = 24
-LABEL_CHARS = 30
+LABEL_CHARS = 22
 TICKS = 4  # grid lines of a line chart above zero
 
 
