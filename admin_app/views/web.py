@@ -26,7 +26,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 bp = Blueprint("web", __name__)
 
 # Endpoints reachable without login.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "web.healthz", "web.favicon"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "web.healthz", "web.readyz", "web.favicon"}
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -66,6 +66,22 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+def readyz():
+    """Ready for traffic: database, the login throttle's Redis (if configured), schema at the migration head.
+    503 names the failed check by a word; the reasons are in the server log (admin_app/readiness.py)."""
+    from flask import current_app
+
+    from admin_app.readiness import readiness
+
+    db.session.remove()  # the checks use a connection of their own; never a session left half-open
+    result = readiness(db.engine, MIGRATIONS_DIR, current_app.config.get("RATELIMIT_STORAGE_URI"))
+    body = {"status": "ready" if result.ready else "not ready", **result.checks}
+    if not result.ready:
+        log.warning("not ready: %s", ", ".join(f"{k}={v}" for k, v in result.checks.items()))
+    return jsonify(body), (200 if result.ready else 503)
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
