@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from flask import Flask
@@ -17,7 +16,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     request_limits.init_app(app)  # first: size, character and id limits before anything reads a request
     app.config.update(build_config(app.instance_path, config))
-    logging.basicConfig(level=logging.INFO)
+    from admin_app import logs
+
+    logs.init_app(app)  # before the other hooks: every request gets its id first, every response its access line
     from admin_app.models import encryption as crypto
 
     crypto.configure(

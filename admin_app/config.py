@@ -100,7 +100,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SECRET_KEY": secret_key,
         **data_keys,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's error (and so the log) never carries the values it was given.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -153,6 +154,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "AUDIT_ANCHOR": env.get("JANGKAU_AUDIT_ANCHOR") or (None if testing else str(instance / "audit_anchors.jsonl")),
         "AUDIT_ANCHOR_EVERY": int(env.get("JANGKAU_AUDIT_ANCHOR_EVERY", "100")),
         "TWO_FACTOR_PENDING_SECONDS": int(env.get("TWO_FACTOR_PENDING_SECONDS", "300")),
+        # The app's log (admin_app/logs.py): one JSON object a line in production, readable text elsewhere.
+        "LOG_FORMAT": env.get("JANGKAU_LOG_FORMAT") or ("json" if production else "text"),
+        "LOG_LEVEL": (env.get("JANGKAU_LOG_LEVEL") or "INFO").upper(),
     }
     config.update(overrides)
     if config["ENVIRONMENT"] != "testing":

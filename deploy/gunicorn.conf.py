@@ -10,7 +10,9 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* only from the local nginx
-accesslog = "-"
+# The app writes its own access line (admin_app/logs.py: JSON in production, with request id, user id, roles,
+# method, path without query string, status, duration), so gunicorn's access log is off. Turned back on, keep the
+# format below: query strings carry search terms about victims, so it logs the path only.
+accesslog = None
 errorlog = "-"
-# Query strings may carry search terms about victims: log the path only.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'

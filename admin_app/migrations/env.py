@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
@@ -8,9 +7,8 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging is the app's (admin_app/logs.py, set up by create_app): no fileConfig here, which would replace its
+# handler and disable every logger made before the migrations ran.
 logger = logging.getLogger('alembic.env')
 
 

@@ -273,7 +273,8 @@ class SecureModelView(AccessMixin, ModelView):
         elif isinstance(exc, StaleDataError):
             flash(MSG_STALE, "error")
         elif isinstance(exc, IntegrityError):
-            log.warning("integrity error in %s: %s", type(self).__name__, exc.orig)
+            # The constraint's name only: a driver's message may quote the values (PostgreSQL's "Key (..)=(..)").
+            log.warning("integrity error in %s: %s", type(self).__name__, _constraint_of(exc))
             flash(MSG_INTEGRITY, "error")
         elif isinstance(exc, SQLAlchemyError):
             log.exception("database error in %s", type(self).__name__)
@@ -499,3 +500,13 @@ class LocalDateTimeField(DateTimeLocalField):
         if self.data is None:
             return ""
         return self.data.astimezone(unit_zone()).strftime(self.format[0])
+
+
+def _constraint_of(exc: IntegrityError) -> str:
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return f"constraint {name}"
+    text = str(exc.orig).split("\n", 1)[0]
+    return text if text.startswith(("UNIQUE constraint failed", "NOT NULL constraint failed", "FOREIGN KEY", "CHECK")) \
+        else type(exc.orig).__name__
