@@ -1,6 +1,8 @@
 # Jangkau: the two commands of the README.
-#   make run   set up a virtual environment, build the SQLite database, load reference + demo data, serve :5000
-#   make test  set up the virtual environment with test tools, run `make check`, then the whole test suite
+#   make run   set up a virtual environment with the app only, build the SQLite database, load reference + demo
+#              data, serve :5000 (make run HOST=0.0.0.0 serves the office LAN)
+#   make test  add the test tools to the virtual environment, run `make check`, then the whole test suite
+# Debian packages make needs: make, python3 (3.11+), python3-venv (see README, "Yang dibutuhkan").
 #   make check lint (ruff: pyflakes, import order, complexity), security checks: bandit (our code) and pip-audit
 #              (known vulnerabilities in installed packages)
 
@@ -13,21 +15,32 @@ PORT ?= 5000
 .PHONY: run test install check clean
 
 $(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) tidak ditemukan: di Debian, apt-get install python3 python3-venv"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Jangkau needs Python 3.11 or newer")'
 	@$(PYTHON) -m venv $(VENV) || { echo "Creating the virtual environment failed: on Debian, apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test]"
+# Two stamps: the app alone (what `make run` needs) and the test tools on top (what `make test` and `make check`
+# need). `make test` after `make run` still installs the test extra; a changed pyproject.toml reinstalls both.
+$(VENV)/.installed-app: $(BIN)/python pyproject.toml
+	@echo "Memasang Jangkau ke $(VENV) ..."
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed-app
+	@echo "Memasang alat uji ke $(VENV) ..."
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $@
 
-run: $(VENV)/.installed
-	$(BIN)/flask --app admin_app db upgrade
-	$(BIN)/flask --app admin_app seed --demo
+install: $(VENV)/.installed-app
+
+# Migrations and seed print only what matters (alembic's INFO lines appear only with JANGKAU_LOG_LEVEL=DEBUG).
+run: $(VENV)/.installed-app
+	@echo "Menyiapkan basis data ..."
+	@$(BIN)/flask --app admin_app db upgrade
+	@$(BIN)/flask --app admin_app seed --demo
 	@echo "Jangkau berjalan di http://$(HOST):$(PORT)  (hentikan dengan Ctrl+C)"
-	$(BIN)/flask --app admin_app run --host $(HOST) --port $(PORT)
+	@$(BIN)/flask --app admin_app run --host $(HOST) --port $(PORT)
 
 test: check
 	$(BIN)/python -m pytest
@@ -38,7 +51,7 @@ test: check
 # every package reads "not found"), it says so loudly and goes on; vulnerabilities found always fail.
 PIP_AUDIT_LOG := $(VENV)/pip-audit.log
 
-check: $(VENV)/.installed
+check: $(VENV)/.installed-test
 	$(BIN)/ruff check admin_app tests bench
 	$(BIN)/bandit -q -r admin_app -c pyproject.toml
 	@echo "pip-audit: known vulnerabilities in the installed packages"

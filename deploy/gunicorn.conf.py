@@ -9,7 +9,8 @@ timeout = 60  # PDF conversion runs in a subprocess with its own, shorter limit
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* only from the local nginx
+# Trust X-Forwarded-* only from nginx: the local one, or (several app servers) the nginx machine's address.
+forwarded_allow_ips = os.environ.get("JANGKAU_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app writes its own access line (admin_app/logs.py: JSON in production, with request id, user id, roles,
 # method, path without query string, status, duration), so gunicorn's access log is off. Turned back on, keep the
 # format below: query strings carry search terms about victims, so it logs the path only.
