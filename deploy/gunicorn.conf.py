@@ -17,3 +17,19 @@ forwarded_allow_ips = os.environ.get("JANGKAU_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+# gunicorn's own lines (start, workers, timeouts) in the app's format: with JSON logs (production) every line on
+# stderr is one JSON object, like the app's (admin_app/logs.py). The app's loggers are set up by create_app.
+_log_format = os.environ.get("JANGKAU_LOG_FORMAT") or ("json" if os.environ.get("JANGKAU_ENV") == "production" else "text")
+if _log_format == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": []},  # the app adds its own handler to the root logger
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False, "qualname": "gunicorn.error"},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False, "qualname": "gunicorn.access"},
+        },
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "formatters": {"json": {"()": "admin_app.logs.JsonFormatter"}},
+    }

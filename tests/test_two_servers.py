@@ -6,6 +6,7 @@ counts failures made on both (Flask-Limiter on Redis). Runs in CI (PostgreSQL an
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -138,7 +139,16 @@ def test_two_app_servers_share_login_documents_and_throttle(app, two_servers, bu
     assert fail(server_b) == 429
     assert fail(server_a) == 429
 
-    # Each server logs JSON lines with the request id it echoed.
+    # Each server logs JSON lines (gunicorn's own too) with the request id it echoed, and no victim's name.
     echoed = requests.get(f"{server_b}/healthz", timeout=10).headers["X-Request-ID"]
     time.sleep(0.3)
     assert echoed in log_b.read_text()
+    names = [victim.full_name for victim in case.victims]
+    assert names
+    for _base, path in two_servers:
+        text = path.read_text()
+        lines = [json.loads(line) for line in text.splitlines()]  # every line is one JSON object
+        assert any(line["logger"] == "gunicorn.error" for line in lines)
+        assert any(line["logger"] == "jangkau.access" and line.get("user_id") for line in lines)
+        for name in names:
+            assert name not in text
