@@ -106,3 +106,17 @@ def test_json_in_production_text_elsewhere(tmp_path, monkeypatch):
     assert build_config(str(tmp_path), {"ENVIRONMENT": "development"})["LOG_FORMAT"] == "text"
     with pytest.raises(ValueError):
         logs.configure_logging("xml", "INFO")
+
+
+def test_migrations_print_no_info_noise_below_debug(app, caplog):
+    """`make run` runs `flask db upgrade`: alembic's "Context impl ..." / "Running upgrade ..." lines only at DEBUG."""
+    from flask_migrate import upgrade
+
+    with caplog.at_level(logging.INFO):
+        upgrade()
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith(("alembic", "flask_migrate"))]
+    logs.configure_logging("text", "DEBUG")
+    try:
+        assert logging.getLogger("alembic").isEnabledFor(logging.INFO)
+    finally:
+        logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
