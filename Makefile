@@ -24,12 +24,13 @@ $(BIN)/python:
 # need). `make test` after `make run` still installs the test extra; a changed pyproject.toml reinstalls both.
 $(VENV)/.installed-app: $(BIN)/python pyproject.toml
 	@echo "Memasang Jangkau ke $(VENV) ..."
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@# PYTHONWARNINGS: setuptools' notice that an editable install is editable is noise for the IT officer.
+	@PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-app
 	@echo "Memasang alat uji ke $(VENV) ..."
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	@PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	@touch $@
 
 install: $(VENV)/.installed-app

@@ -80,10 +80,11 @@ class TextFormatter(logging.Formatter):
 
 
 class DropWerkzeugRequestLine(logging.Filter):
-    """werkzeug's development server logs `"GET /admin/cases/?search=<name> HTTP/1.1" 200 -`: ours replaces it."""
+    """werkzeug's development server logs `127.0.0.1 - - [date] "GET /admin/cases/?search=<name> HTTP/1.1" 200 -`
+    (its format: address, date, then `"%s" %s %s` filled with the request line): ours replaces it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (isinstance(record.msg, str) and record.msg.startswith('"%s" %s %s'))
+        return not (isinstance(record.msg, str) and '] "%s" %s %s' in record.msg)
 
 
 _handler: logging.Handler | None = None
