@@ -153,6 +153,22 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "AUDIT_ANCHOR": env.get("JANGKAU_AUDIT_ANCHOR") or (None if testing else str(instance / "audit_anchors.jsonl")),
         "AUDIT_ANCHOR_EVERY": int(env.get("JANGKAU_AUDIT_ANCHOR_EVERY", "100")),
         "TWO_FACTOR_PENDING_SECONDS": int(env.get("TWO_FACTOR_PENDING_SECONDS", "300")),
+        # --- Notifications outside the app (admin_app/delivery.py, `flask notify run`; docs/notifications.md) ---
+        # The address staff open the app at: the links in e-mails and WhatsApp messages start with it.
+        "PUBLIC_BASE_URL": env.get("JANGKAU_PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # E-mail over SMTP; no host: e-mails stay queued. Security: "starttls" (port 587), "tls" (465) or "none".
+        "SMTP_HOST": env.get("JANGKAU_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("JANGKAU_SMTP_PORT", "587")),
+        "SMTP_USER": env.get("JANGKAU_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("JANGKAU_SMTP_PASSWORD", ""),
+        "SMTP_FROM": env.get("JANGKAU_SMTP_FROM", "jangkau@localhost"),
+        "SMTP_SECURITY": env.get("JANGKAU_SMTP_SECURITY", "starttls").strip().lower(),
+        # The WhatsApp gateway's webhook: JSON signed with HMAC-SHA256 of the secret; no URL: messages stay queued.
+        "WHATSAPP_WEBHOOK_URL": env.get("JANGKAU_WHATSAPP_WEBHOOK_URL", ""),
+        "WHATSAPP_WEBHOOK_SECRET": env.get("JANGKAU_WHATSAPP_WEBHOOK_SECRET", ""),
+        "NOTIFY_TIMEOUT_SECONDS": float(env.get("JANGKAU_NOTIFY_TIMEOUT_SECONDS", "15")),
+        "NOTIFY_MAX_ATTEMPTS": int(env.get("JANGKAU_NOTIFY_MAX_ATTEMPTS", "8")),
+        "NOTIFY_POLL_SECONDS": float(env.get("JANGKAU_NOTIFY_POLL_SECONDS", "10")),
     }
     config.update(overrides)
     if config["ENVIRONMENT"] != "testing":

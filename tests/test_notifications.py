@@ -186,3 +186,18 @@ def test_no_link_to_a_case_the_user_may_no_longer_see(builder, team, client):
     page = client.get("/pemberitahuan/").get_data(as_text=True)
     assert case.case_number in page
     assert f'href="{CASE_LINK.format(case_id=case.id)}"' not in page
+
+
+def test_high_risk_recorded_on_the_risk_form_tells_the_head(client, builder, team):
+    from admin_app.models import RiskIndicator
+    from tests.helpers import form_tokens
+
+    case = builder.walk(builder.register(child=False), 3)
+    db.session.commit()
+    login(client, "petugas1")
+    threat = db.session.execute(select(RiskIndicator).where(RiskIndicator.code == "nyawa_terancam")).scalar_one()
+    url = f"/admin/risk_assessment/new/?case_id={case.id}&victim_id={case.victims[0].id}"
+    assert client.post(url, data={**form_tokens(client, url), f"ind_{threat.id}": "y"}).status_code == 302
+    told = [n for n in notes(case=case) if n.kind == Kind.HIGH_RISK]
+    assert [n.recipient_id for n in told] == [team.kepala.id]
+    assert_no_victim_data(case, [n.text for n in told])
