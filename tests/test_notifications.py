@@ -201,3 +201,25 @@ def test_high_risk_recorded_on_the_risk_form_tells_the_head(client, builder, tea
     told = [n for n in notes(case=case) if n.kind == Kind.HIGH_RISK]
     assert [n.recipient_id for n in told] == [team.kepala.id]
     assert_no_victim_data(case, [n.text for n in told])
+
+
+def test_channels_are_chosen_on_the_account_page(client, login_as):
+    user = login_as("petugas9", "petugas")
+    url = "/akun/pemberitahuan"
+    assert client.get(url).status_code == 200
+    token = csrf_token(client, url)
+    refused = client.post(url, data={"csrf_token": token, "notify_email": "y", "email": ""})
+    assert refused.status_code == 400 and "Isi alamat e-mail" in refused.get_data(as_text=True)
+    refused = client.post(url, data={"csrf_token": token, "notify_whatsapp": "y", "phone": "bukan nomor"})
+    assert refused.status_code == 400
+    saved = client.post(url, data={"csrf_token": token, "notify_email": "y", "email": "p9@uptd.test",
+                                   "notify_whatsapp": "y", "phone": "0812-3456-7890"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    db.session.refresh(user)
+    assert (user.notify_email, user.email, user.notify_whatsapp, user.phone) == (True, "p9@uptd.test", True,
+                                                                                  "+6281234567890")
+    client.post(url, data={"csrf_token": token, "email": "p9@uptd.test"})
+    db.session.expire_all()
+    db.session.refresh(user)
+    assert (user.notify_email, user.notify_whatsapp) == (False, False)
