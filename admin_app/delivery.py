@@ -242,10 +242,13 @@ def notify_run_command(once: bool) -> None:
 @click.command("remind")
 def remind_command() -> None:
     """Pengingat jatuh tempo dan keterlambatan langkah SOP (masing-masing sekali per langkah)."""
-    write_intent.set(True)  # SQLite: one writing transaction from the start
-    policy = load_deadline_policy(db.session)
-    sent = Notifier(db.session, policy.zone).remind()
-    db.session.commit()
+    token = write_intent.set(True)  # SQLite: one writing transaction from the start
+    try:
+        policy = load_deadline_policy(db.session)
+        sent = Notifier(db.session, policy.zone).remind()
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
     click.echo(f"Pengingat dikirim: {len(sent)}.")
 
 
