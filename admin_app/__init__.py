@@ -58,6 +58,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from admin_app.views.auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
+    from admin_app.views import notifications
+
+    notifications.init_app(app)  # the bell, the list, the channels on the account page
     admin = init_admin(app)  # after Babel: Flask-Admin needs it
     from admin_app.security import headers
 

@@ -1,4 +1,5 @@
-"""`flask --app admin_app ...` commands: seed, create-user, keys, audit (verify, anchor), backup, restore."""
+"""`flask --app admin_app ...` commands: seed, create-user, keys, audit (verify, anchor), backup, restore, notify run,
+remind."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def register(app: Flask) -> None:
     from admin_app.backup import iter_commands as backup_commands  # backup, restore
 
     for command in backup_commands():
+        app.cli.add_command(command)
+    from admin_app.delivery import iter_commands as delivery_commands  # notify run, remind
+
+    for command in delivery_commands():
         app.cli.add_command(command)
 
 

@@ -157,6 +157,22 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         # The app's log (admin_app/logs.py): one JSON object a line in production, readable text elsewhere.
         "LOG_FORMAT": env.get("JANGKAU_LOG_FORMAT") or ("json" if production else "text"),
         "LOG_LEVEL": (env.get("JANGKAU_LOG_LEVEL") or "INFO").upper(),
+        # --- Notifications outside the app (admin_app/delivery.py, `flask notify run`; docs/notifications.md) ---
+        # The address staff open the app at: the links in e-mails and WhatsApp messages start with it.
+        "PUBLIC_BASE_URL": env.get("JANGKAU_PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # E-mail over SMTP; no host: e-mails stay queued. Security: "starttls" (port 587), "tls" (465) or "none".
+        "SMTP_HOST": env.get("JANGKAU_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("JANGKAU_SMTP_PORT", "587")),
+        "SMTP_USER": env.get("JANGKAU_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("JANGKAU_SMTP_PASSWORD", ""),
+        "SMTP_FROM": env.get("JANGKAU_SMTP_FROM", "jangkau@localhost"),
+        "SMTP_SECURITY": env.get("JANGKAU_SMTP_SECURITY", "starttls").strip().lower(),
+        # The WhatsApp gateway's webhook: JSON signed with HMAC-SHA256 of the secret; no URL: messages stay queued.
+        "WHATSAPP_WEBHOOK_URL": env.get("JANGKAU_WHATSAPP_WEBHOOK_URL", ""),
+        "WHATSAPP_WEBHOOK_SECRET": env.get("JANGKAU_WHATSAPP_WEBHOOK_SECRET", ""),
+        "NOTIFY_TIMEOUT_SECONDS": float(env.get("JANGKAU_NOTIFY_TIMEOUT_SECONDS", "15")),
+        "NOTIFY_MAX_ATTEMPTS": int(env.get("JANGKAU_NOTIFY_MAX_ATTEMPTS", "8")),
+        "NOTIFY_POLL_SECONDS": float(env.get("JANGKAU_NOTIFY_POLL_SECONDS", "10")),
     }
     config.update(overrides)
     if config["ENVIRONMENT"] != "testing":

@@ -162,6 +162,8 @@ REVIEWED_TEXT_VALUES = {
     "document_template_versions": {"doc_type", "filename", "sha256"},
     "generated_documents": {"doc_type", "data_sha256", "file_sha256", "filename", "mime_type"},
     "signed_scans": {"mime_type", "sha256"},  # never the note (free text) nor a file name (none is stored)
+    "notifications": {"kind"},  # a code of sop/notifications.py; never the text
+    "notification_outbox": {"channel", "status"},  # never the address or the body
 }
 
 

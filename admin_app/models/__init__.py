@@ -52,6 +52,7 @@ from admin_app.models.letters import (
     ReferralLetter,
     TransferLetter,
 )
+from admin_app.models.notifications import Channel, Notification, OutboxMessage, OutboxStatus
 from admin_app.models.reference import (
     REFERENCE_LISTS,
     AmpkCategory,

@@ -67,6 +67,10 @@ class User(VersionedMixin, TimestampMixin, Base):
     position: Mapped[str | None] = mapped_column(String(150), info=AUDITED)  # jabatan
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Channels the user chose on the account page (in the app is always on): e-mail to `email`, WhatsApp (the
+    # gateway's webhook) to `phone`. Only the case number and a link are sent (sop/notifications.py).
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
+    notify_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)
     # Raised on logout, deactivation and password change: every cookie carrying an older value is dead.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", info=AUDITED)

@@ -52,6 +52,7 @@ from admin_app.sop.deadlines import DeadlinePolicy, StepTiming
 from admin_app.sop.errors import MIN_REASON_LENGTH, ProcessError
 from admin_app.sop.guards import Guards
 from admin_app.sop.letters import LetterIssuer, OutcomeRequest, letter_type_code, text
+from admin_app.sop.notifications import Notifier
 from admin_app.sop.steps import (
     ACTIONS,
     EDIT_CASE_INFORMATION,
@@ -115,6 +116,7 @@ class CaseProcess:
         self.clock = clock
         self.guards = Guards(session)
         self.letters = LetterIssuer(session, clock)
+        self.notifier = Notifier(session, policy.zone, clock)
 
     def today(self) -> dt.date:
         return self.clock().astimezone(self.policy.zone).date()
@@ -150,6 +152,8 @@ class CaseProcess:
         case.transitions.append(
             CaseTransition(action=action, from_step=from_step, to_step=to_step, actor_id=user.id, acted_at=at, note=note or None)
         )
+        # Every transition is recorded here, so here the next step's actors are told (sop/notifications.py).
+        self.notifier.after_transition(case, user, action, from_step, to_step, note)
 
     def _advance(self, case: Case, user: User, note: str | None = None) -> None:
         at = self.clock()

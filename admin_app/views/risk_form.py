@@ -131,6 +131,13 @@ class RiskAssessmentView(FieldDocumentView):
     def after_model_change(self, form, model, is_created):
         super().after_model_change(form, model, is_created)
         if model.final_level == RiskLevel.TINGGI:
+            # The head is told (once per assessment; sop/notifications.py decides who and what).
+            from flask_login import current_user
+
+            from admin_app.views.base import case_process
+
+            case_process().notifier.high_risk(model.case, current_user._get_current_object(), model.id)
+            db.session.commit()
             flash(
                 "RISIKO TINGGI: layanan darurat lebih dahulu (penyelamatan, kepolisian, kesehatan) sebelum asesmen "
                 "selesai. Segera laporkan kepada Kepala UPTD PPA untuk rujukan layanan kedaruratan.",

@@ -84,6 +84,8 @@ class UserView(SecureModelView):
         "position": "Jabatan",
         "phone": "Telepon",
         "email": "Surel",
+        "notify_email": "Pemberitahuan lewat surel",
+        "notify_whatsapp": "Pemberitahuan lewat WhatsApp",
         "roles": "Peran",
         "is_active_account": "Aktif",
         "last_login_at": "Masuk terakhir",
