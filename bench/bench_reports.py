@@ -125,12 +125,8 @@ def compliance_floor(dialect: str) -> list[str]:
     ]
 
 
-def dashboard_floor(dialect: str) -> list[str] | None:
-    """The dashboard's figures in plain SQL; None while the dashboard does not exist in this checkout."""
-    try:
-        from admin_app.reports import dashboard  # noqa: F401
-    except ImportError:
-        return None
+def dashboard_floor(dialect: str) -> list[str]:
+    """The dashboard's figures in plain SQL."""
     one_hour = {"sqlite": "datetime(:now, '+1 hour')", "postgresql": "(CAST(:now AS timestamptz) + interval '1 hour')"}
     return [
         "SELECT c.current_step, COUNT(*), SUM(CASE WHEN s.due_at < :now THEN 1 ELSE 0 END), "
@@ -177,6 +173,7 @@ def main() -> None:
     from admin_app.extensions import db
     from admin_app.models import Case
     from admin_app.reports.compliance import build_compliance
+    from admin_app.reports.dashboard import dashboard_figures
     from admin_app.reports.periods import Period
     from admin_app.reports.recaps import build_recap
 
@@ -218,19 +215,13 @@ def main() -> None:
                 "floor": floor(compliance_floor(dialect), {"begin": begin, "end": end, "now": NOW}),
             },
         }
-        board = dashboard_floor(dialect)
-        if board is not None:
-            from admin_app.reports import dashboard
-
-            figures = next(getattr(dashboard, name) for name in ("dashboard_figures", "build_dashboard")
-                           if hasattr(dashboard, name))
-            last = month.previous()
-            scenarios["dasbor"] = {
-                "ours": lambda: figures(db.session, now=NOW, zone=WIB),
-                "page": page("/admin/"),
-                "floor": floor(board, {"now": NOW, "month_start": month.start, "month_end": month.end,
-                                       "last_month_start": last.start}),
-            }
+        last = month.previous()
+        scenarios["dasbor"] = {
+            "ours": lambda: dashboard_figures(db.session, now=NOW, zone=WIB),
+            "page": page("/admin/"),
+            "floor": floor(dashboard_floor(dialect), {"now": NOW, "month_start": month.start,
+                                                      "month_end": month.end, "last_month_start": last.start}),
+        }
         for name, runs in scenarios.items():
             samples = {kind: [] for kind in runs}
             for kind, fn in runs.items():  # warm the caches once

@@ -13,6 +13,7 @@ Length (about 330 lines): the categories are declared here once, in the order th
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -145,7 +146,7 @@ class Category:
     title: str
     subject: Subject
     key: Callable[[], object]
-    labels: Callable[[Session], list[tuple[object, str]]]
+    labels: Callable[[Labels], list[tuple[object, str]]]
     join: Callable[[object], object] | None = None  # the key's table joined to the subject's rows
     chart: ChartKind | None = ChartKind.BAR
     note: str | None = None
@@ -154,18 +155,42 @@ class Category:
     bucket: Callable[[object], object] | None = None
 
 
-def _reference(model: type[ReferenceValue]) -> Callable[[Session], list[tuple[object, str]]]:
-    def labels(session: Session) -> list[tuple[object, str]]:
-        rows = session.execute(select(model.id, model.label).order_by(model.sort_order, model.label)).all()
-        return [(i, label) for i, label in rows]
-    return labels
+class Labels:
+    """Every category's labels from two queries per recap (all reference values, all regions), not one each."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._references: dict[str, list[tuple[object, str]]] | None = None
+        self._regions: dict[RegionLevel, list[tuple[object, str]]] | None = None
+
+    def reference(self, list_code: str) -> list[tuple[object, str]]:
+        if self._references is None:
+            self._references = defaultdict(list)
+            rows = self.session.execute(select(ReferenceValue.list_code, ReferenceValue.id, ReferenceValue.label)
+                                        .order_by(ReferenceValue.sort_order, ReferenceValue.label))
+            for code, value_id, label in rows:
+                self._references[code].append((value_id, label))
+        return self._references.get(list_code, [])
+
+    def region(self, level: RegionLevel) -> list[tuple[object, str]]:
+        if self._regions is None:
+            self._regions = defaultdict(list)
+            for value_id, name, region_level in self.session.execute(
+                    select(Region.id, Region.name, Region.level).order_by(Region.code)):
+                self._regions[RegionLevel(region_level)].append((value_id, name))
+        return self._regions.get(level, [])
 
 
-def _fixed(pairs: list[tuple[object, str]]) -> Callable[[Session], list[tuple[object, str]]]:
-    return lambda session: pairs
+def _reference(model: type[ReferenceValue]) -> Callable[[Labels], list[tuple[object, str]]]:
+    list_code = model.__mapper__.polymorphic_identity
+    return lambda labels: labels.reference(list_code)
 
 
-def _groups(groups) -> Callable[[Session], list[tuple[object, str]]]:
+def _fixed(pairs: list[tuple[object, str]]) -> Callable[[Labels], list[tuple[object, str]]]:
+    return lambda labels: pairs
+
+
+def _groups(groups) -> Callable[[Labels], list[tuple[object, str]]]:
     return _fixed([(label, label) for _, _, label in groups])
 
 
@@ -173,11 +198,8 @@ _SEXES = [(s.value, sex_label(s)) for s in (Sex.PEREMPUAN, Sex.LAKI_LAKI)]
 _MANY = "Satu kasus dapat tercatat pada lebih dari satu baris, sehingga jumlah baris dapat melebihi total."
 
 
-def _region(level: RegionLevel) -> Callable[[Session], list[tuple[object, str]]]:
-    def labels(session: Session) -> list[tuple[object, str]]:
-        rows = session.execute(select(Region.id, Region.name).where(Region.level == level).order_by(Region.code)).all()
-        return [(i, name) for i, name in rows]
-    return labels
+def _region(level: RegionLevel) -> Callable[[Labels], list[tuple[object, str]]]:
+    return lambda labels: labels.region(level)
 
 
 _incident_kelurahan = Region.__table__.alias("incident_kelurahan")
@@ -287,7 +309,7 @@ def _normalise(value):
     return value
 
 
-def category_table(session: Session, category: Category, scope) -> Table:
+def category_table(session: Session, category: Category, scope, labels: Labels | None = None) -> Table:
     rows = _subject_rows(category.subject, scope, category.key())
     rows_of = (category.join(rows) if category.join else rows).cte(f"rows_{category.code}")
     if category.bucket is not None:
@@ -305,7 +327,7 @@ def category_table(session: Session, category: Category, scope) -> Table:
     for value, first, second in session.execute(query).all():
         counted[_normalise(value)] = (int(first), int(second))
     rows, seen = [], set()
-    for value, label in category.labels(session):
+    for value, label in category.labels(labels or Labels(session)):
         rows.append(Row(label, counted.get(value, (0, 0))))
         seen.add(value)
     unknown = [counts for value, counts in counted.items() if value not in seen]
@@ -326,7 +348,7 @@ def totals(session: Session, scope) -> dict[str, int]:
             "korban_anak": int(children), "pelaku": session.execute(perpetrators).scalar_one()}
 
 
-def cross_table(session: Session, scope) -> Table:
+def cross_table(session: Session, scope, labels: Labels | None = None) -> Table:
     """Victims by violence type (rows) x age group x sex (columns), as Simfoni's recap crosses them."""
     # One row per (victim, violence type of the case): a plain COUNT, the age group computed once per row.
     facts = (select(case_violence_types.c.violence_type_id.label("type_id"), _victim_age().label("age"),
@@ -339,7 +361,7 @@ def cross_table(session: Session, scope) -> Table:
     counted = {(t, a, _normalise(s)): n for t, a, s, n in session.execute(query).all()}
     columns = [(group, sex) for _, _, group in AGE_GROUPS for sex, _ in _SEXES]
     rows = []
-    for type_id, label in _reference(ViolenceType)(session):
+    for type_id, label in _reference(ViolenceType)(labels or Labels(session)):
         counts = [counted.get((type_id, group, sex), 0) for group, sex in columns]
         rows.append(Row(label, (*counts, sum(counted.get((type_id, a, s), 0) for (t, a, s) in counted
                                              if t == type_id))))
@@ -364,7 +386,8 @@ def build_recap(session: Session, period: Period, kecamatan_id: int | None = Non
     kecamatan = None
     if kecamatan_id is not None:
         kecamatan = session.execute(select(Region.name).where(Region.id == kecamatan_id)).scalar_one_or_none() or EMPTY
-    tables = [category_table(session, c, scope) for c in CATEGORIES]
-    tables.insert(1, cross_table(session, scope))
+    labels = Labels(session)
+    tables = [category_table(session, c, scope, labels) for c in CATEGORIES]
+    tables.insert(1, cross_table(session, scope, labels))
     tables.append(trend_table(session, period, scope))
     return Recap(period, kecamatan, totals(session, scope), tuple(tables))

@@ -77,18 +77,21 @@ class _ReportView(ProtectedView):
     template = ""
     title = ""
     file_stem = ""
+    with_kecamatan = True
 
     def _inputs(self):
-        options = _kecamatan_options()
-        errors, period, kecamatan = [], None, None
+        """(period, kecamatan, kecamatan options, errors). Only a report by kecamatan reads or checks one."""
+        errors, period, kecamatan, options = [], None, None, []
         try:
             period = parse_period(request.args, _today())
         except PeriodError as exc:
             errors.append(str(exc))
-        try:
-            kecamatan = _kecamatan(options)
-        except ReportInputError as exc:
-            errors.append(str(exc))
+        if self.with_kecamatan:
+            options = _kecamatan_options()
+            try:
+                kecamatan = _kecamatan(options)
+            except ReportInputError as exc:
+                errors.append(str(exc))
         return period, kecamatan, options, errors
 
     def _form_context(self, period: Period | None, kecamatan: int | None, options) -> dict:
@@ -118,8 +121,6 @@ class _ReportView(ProtectedView):
         name = f"{self.file_stem}-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
         return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                       "Cache-Control": "no-store"})
-
-    with_kecamatan = True
 
     def _heading(self, period: Period, kecamatan_name: str | None) -> list[tuple[str, str]]:
         made = utcnow().astimezone(unit_zone()).strftime("%d-%m-%Y %H:%M")
@@ -171,10 +172,6 @@ class ComplianceView(_ReportView):
     title = "Kepatuhan Mutu Baku Waktu SOP Layanan Penjangkauan Korban"
     file_stem = "kepatuhan-sop"
     with_kecamatan = False  # the steps are the unit's, not a kecamatan's
-
-    def _inputs(self):
-        period, kecamatan, options, errors = super()._inputs()
-        return period, None, options, errors
 
     @expose("/")
     def index(self):
