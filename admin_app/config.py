@@ -167,12 +167,15 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SMTP_PASSWORD": env.get("JANGKAU_SMTP_PASSWORD", ""),
         "SMTP_FROM": env.get("JANGKAU_SMTP_FROM", "jangkau@localhost"),
         "SMTP_SECURITY": env.get("JANGKAU_SMTP_SECURITY", "starttls").strip().lower(),
+        "SMTP_CA_FILE": env.get("JANGKAU_SMTP_CA_FILE", ""),  # the mail server's CA when it is not a public one
         # The WhatsApp gateway's webhook: JSON signed with HMAC-SHA256 of the secret; no URL: messages stay queued.
         "WHATSAPP_WEBHOOK_URL": env.get("JANGKAU_WHATSAPP_WEBHOOK_URL", ""),
         "WHATSAPP_WEBHOOK_SECRET": env.get("JANGKAU_WHATSAPP_WEBHOOK_SECRET", ""),
         "NOTIFY_TIMEOUT_SECONDS": float(env.get("JANGKAU_NOTIFY_TIMEOUT_SECONDS", "15")),
         "NOTIFY_MAX_ATTEMPTS": int(env.get("JANGKAU_NOTIFY_MAX_ATTEMPTS", "8")),
         "NOTIFY_POLL_SECONDS": float(env.get("JANGKAU_NOTIFY_POLL_SECONDS", "10")),
+        # How often an open page asks for the bell's unread count (0: only when a page loads).
+        "BELL_POLL_SECONDS": int(env.get("JANGKAU_BELL_POLL_SECONDS", "30")),
     }
     config.update(overrides)
     if config["ENVIRONMENT"] != "testing":

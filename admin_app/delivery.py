@@ -5,8 +5,9 @@ request, so a slow mail server never slows a page; and the reminders. Commands:
   `NOTIFY_POLL_SECONDS`. A failed message is retried with back-off (1, 2, 4 ... minutes, at most an hour) until
   `NOTIFY_MAX_ATTEMPTS`, then marked failed. Several workers may run: each message is claimed with
   `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite has one writer anyway).
-- `flask remind`: due-soon, due-tomorrow and overdue notices, each once per step run (`sop/notifications.py`);
-  run every minute by `deploy/jangkau-remind.timer`.
+- `flask remind`: due-soon, due-tomorrow and overdue notices, each once per step run, and the head's daily
+  digest at the time set in the settings, once a day (`sop/notifications.py`); run every minute by
+  `deploy/jangkau-remind.timer`.
 
 What leaves the app is the outbox body (case number and step only), a link to the case page and, for the
 webhook, the recipient's phone number: never a victim's name or identifier. The webhook's body is JSON signed with
@@ -35,13 +36,15 @@ from sqlalchemy.orm import Session
 
 from admin_app.extensions import db, write_intent
 from admin_app.models import Channel, OutboxMessage, OutboxStatus, utcnow
-from admin_app.sop.notifications import Notifier
+from admin_app.settings import DIGEST_SETTING, get_setting
+from admin_app.sop.notifications import Notifier, digest_time
 from admin_app.sop.policy import load_deadline_policy
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Jangkau-Signature"
 TIMESTAMP_HEADER = "X-Jangkau-Timestamp"
+SMTP_SECURITY = ("starttls", "tls", "none")
 FOOTER = "Pesan otomatis Jangkau, UPTD PPA Kota Tangerang. Jangan dibalas; buka aplikasi untuk rinciannya."
 
 
@@ -54,17 +57,24 @@ class DeliverySettings:
     smtp_password: str = ""
     smtp_from: str = "jangkau@localhost"
     smtp_security: str = "starttls"  # "starttls", "tls" or "none"
+    smtp_ca_file: str = ""  # a CA bundle for a mail server with the city's own certificate; empty: the system's
     webhook_url: str = ""
     webhook_secret: str = ""
     timeout: float = 15.0
     max_attempts: int = 8
+
+    def __post_init__(self):
+        # A misspelt security ("ssl") must never fall back to sending in clear.
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ValueError(f"JANGKAU_SMTP_SECURITY harus salah satu dari {', '.join(SMTP_SECURITY)}, "
+                             f"bukan {self.smtp_security!r}.")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DeliverySettings:
         return cls(
             base_url=config["PUBLIC_BASE_URL"], smtp_host=config["SMTP_HOST"], smtp_port=config["SMTP_PORT"],
             smtp_user=config["SMTP_USER"], smtp_password=config["SMTP_PASSWORD"], smtp_from=config["SMTP_FROM"],
-            smtp_security=config["SMTP_SECURITY"], webhook_url=config["WHATSAPP_WEBHOOK_URL"],
+            smtp_security=config["SMTP_SECURITY"], smtp_ca_file=config["SMTP_CA_FILE"], webhook_url=config["WHATSAPP_WEBHOOK_URL"],
             webhook_secret=config["WHATSAPP_WEBHOOK_SECRET"], timeout=config["NOTIFY_TIMEOUT_SECONDS"],
             max_attempts=config["NOTIFY_MAX_ATTEMPTS"],
         )
@@ -117,7 +127,8 @@ def send_email(settings: DeliverySettings, message: Outgoing) -> None:
     email["To"] = message.address
     email["Subject"] = message.subject
     email.set_content(f"{message.body}\n\nBuka: {message.link}\n\n-- \n{FOOTER}\n")
-    context = ssl.create_default_context()
+    # The server's certificate is always verified (host name included), against the system's CAs or the given file.
+    context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
     if settings.smtp_security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.timeout,
                                               context=context)
@@ -227,7 +238,10 @@ def notify_group() -> None:
 @click.option("--once", is_flag=True, help="Satu putaran lalu berhenti (tanpa ini: terus berjalan).")
 def notify_run_command(once: bool) -> None:
     """Kirim pesan yang menunggu di antrean (e-mail, webhook WhatsApp)."""
-    settings = DeliverySettings.from_config(current_app.config)
+    try:
+        settings = DeliverySettings.from_config(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     if not settings.channels:
         click.echo("Belum ada saluran yang diatur (JANGKAU_SMTP_HOST, JANGKAU_WHATSAPP_WEBHOOK_URL); pesan tetap di antrean.")
     while True:
@@ -241,15 +255,18 @@ def notify_run_command(once: bool) -> None:
 
 @click.command("remind")
 def remind_command() -> None:
-    """Pengingat jatuh tempo dan keterlambatan langkah SOP (masing-masing sekali per langkah)."""
+    """Pengingat jatuh tempo dan keterlambatan langkah SOP (masing-masing sekali per langkah) dan ringkasan
+    harian kepala unit pada jam yang diatur."""
     token = write_intent.set(True)  # SQLite: one writing transaction from the start
     try:
         policy = load_deadline_policy(db.session)
-        sent = Notifier(db.session, policy.zone).remind()
+        notifier = Notifier(db.session, policy.zone)
+        sent = notifier.remind()
+        digests = notifier.daily_digest(digest_time(get_setting(db.session, DIGEST_SETTING)))
         db.session.commit()
     finally:
         write_intent.reset(token)
-    click.echo(f"Pengingat dikirim: {len(sent)}.")
+    click.echo(f"Pengingat dikirim: {len(sent)}. Ringkasan harian: {len(digests)}.")
 
 
 def iter_commands() -> Iterator[click.Command]:

@@ -125,6 +125,9 @@ ASSIGNMENT_BASIS = (
 )
 
 
+DIGEST_SETTING = "pemberitahuan.ringkasan_harian"  # the head's daily digest time (flask remind)
+
+
 @dataclass(frozen=True)
 class SettingDef:
     key: str
@@ -149,6 +152,10 @@ SETTINGS: tuple[SettingDef, ...] = (
         _choice(DaysPolicy),
     ),
     SettingDef("waktu.zona", "Asia/Jakarta", "Zona waktu kantor untuk tanggal dan batas waktu.", _timezone),
+    SettingDef(DIGEST_SETTING, "07:30",
+               "Jam ringkasan harian untuk kepala unit (JJ:MM, waktu kantor): kasus terbuka, yang menunggu, yang "
+               "terlambat dan yang jatuh tempo hari ini. Kosongkan bila ringkasan tidak dikirim.",
+               _optional(5, r"([01]\d|2[0-3]):[0-5]\d", "Isi jam dengan format JJ:MM, mis. 07:30.")),
     SettingDef(
         "risiko.ambang_tinggi",
         "50",

@@ -280,3 +280,79 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- notification channels: a real SMTP server and a webhook receiver on loopback ----------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _collecting_smtp_handler():
+    import email
+    import email.policy
+
+    class Collect:
+        def __init__(self):
+            self.messages = []
+            self.encrypted = []  # per message: whether it came over TLS
+            self.logins = []  # per message: the SMTP login used, if any
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            # STARTTLS sets session.ssl; an implicit-TLS connection shows in its transport
+            self.encrypted.append(session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None)
+            self.logins.append(session.auth_data.login.decode() if session.auth_data else None)
+            self.messages.append((envelope.rcpt_tos, f"{parsed['Subject']}\n{parsed.get_content()}"))
+            return "250 OK"
+
+    return Collect()
+
+
+@pytest.fixture
+def smtp_server():
+    """aiosmtpd on 127.0.0.1 in plain SMTP: (controller, handler); `handler.messages` is [(rcpt_tos, text)].
+    The TLS variants are in tests/test_notify_delivery.py."""
+    from aiosmtpd.controller import Controller
+
+    handler = _collecting_smtp_handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def receiver():
+    """A local HTTP receiver for the WhatsApp gateway's webhook: (url, [(headers, body)], {"code": status})."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    got = []
+    status = {"code": 200}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((dict(self.headers), body))
+            self.send_response(status["code"])
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/kirim", got, status
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,14 +5,9 @@ HMAC-SHA256 (verified by the receiver) and carrying no victim data; `flask remin
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import hashlib
 import hmac
 import json
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select, update
@@ -20,37 +15,10 @@ from sqlalchemy import func, select, update
 from admin_app.extensions import db
 from admin_app.models import Notification, OutboxMessage, OutboxStatus
 from admin_app.sop.notifications import Kind
+from tests.conftest import free_port
 from tests.test_notifications import assert_no_victim_data
 
 SECRET = "rahasia-webhook-uji-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    class Collect:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.messages.append((envelope.rcpt_tos, f"{parsed['Subject']}\n{parsed.get_content()}"))
-            return "250 OK"
-
-    handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
 
 
 def outbox():
@@ -97,6 +65,105 @@ def test_email_goes_out_by_the_worker_and_is_retried_after_a_failure(app, runner
     assert "Terkirim 0" in runner.invoke(args=["notify", "run", "--once"]).output  # sent once
 
 
+def _certificates(directory):
+    """A CA of the city's own and a mail server certificate it signed for 127.0.0.1: (ca.pem, cert.pem, key.pem)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def build(subject, issuer, public_key, signing_key, *, ca):
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+                   .not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=ca, crl_sign=ca,
+                                                content_commitment=False, key_encipherment=False,
+                                                data_encipherment=False, key_agreement=False, encipher_only=False,
+                                                decipher_only=False), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
+                                  critical=False))
+        if not ca:
+            builder = (builder.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                             critical=False)
+                       .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False))
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA Pemkot Uji")])
+    ca = build(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True)
+    server = build(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.uptd.test")]), ca_name,
+                   server_key.public_key(), ca_key, ca=False)
+    paths = [directory / "ca.pem", directory / "mail.pem", directory / "mail.key"]
+    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths[2].write_bytes(server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return paths
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_over_starttls_and_tls_with_login_and_a_verified_certificate(app, runner, builder, team, tmp_path,
+                                                                            security):
+    """The mail server's certificate is checked (a server the CA did not sign gets nothing), the login goes over
+    the encrypted connection, and the message arrives encrypted."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.conftest import _collecting_smtp_handler
+
+    ca, cert, key = _certificates(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"jangkau", b"sandi-smtp-uji"),
+                          auth_data=auth_data)
+
+    handler = _collecting_smtp_handler()
+    # aiosmtpd 1.4 offers AUTH on implicit TLS only with auth_require_tls off (it looks for a STARTTLS layer);
+    # the connection is TLS from its first byte all the same, which `handler.encrypted` checks below.
+    tls = {"tls_context": context, "require_starttls": True} if security == "starttls" else \
+        {"ssl_context": context, "auth_require_tls": False}
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), authenticator=authenticate,
+                            auth_required=True, **tls)
+    controller.start()
+    try:
+        team.kepala.email, team.kepala.notify_email = "kepala@uptd.test", True
+        case = builder.walk(builder.register(), 2)
+        db.session.commit()
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SECURITY=security,
+                          SMTP_USER="jangkau", SMTP_PASSWORD="sandi-smtp-uji", SMTP_FROM="jangkau@uptd.test")
+        # Not signed by a CA the worker trusts (the system's): refused, retried later, nothing sent.
+        assert "gagal 1" in runner.invoke(args=["notify", "run", "--once"]).output
+        db.session.expire_all()
+        assert "CERTIFICATE_VERIFY_FAILED" in outbox()[0].last_error and handler.messages == []
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)))
+        db.session.commit()
+        app.config["SMTP_CA_FILE"] = str(ca)
+        result = runner.invoke(args=["notify", "run", "--once"])
+        assert "Terkirim 1" in result.output, result.output
+    finally:
+        controller.stop()
+    [(to, content)] = handler.messages
+    assert to == ["kepala@uptd.test"] and case.case_number in content
+    assert handler.encrypted == [True] and handler.logins == ["jangkau"]
+
+
+def test_a_misspelt_smtp_security_stops_the_worker_instead_of_sending_in_clear(app, runner):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_SECURITY="ssl")
+    result = runner.invoke(args=["notify", "run", "--once"])
+    assert result.exit_code != 0 and "JANGKAU_SMTP_SECURITY harus salah satu dari starttls, tls, none" in result.output
+
+
 def test_gives_up_after_the_last_attempt(app, builder, team):
     from admin_app.delivery import DeliverySettings, backoff, deliver_pending
 
@@ -113,31 +180,6 @@ def test_gives_up_after_the_last_attempt(app, builder, team):
     [message] = outbox()
     assert (message.status, message.attempts) == (OutboxStatus.FAILED, 3)
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 10)] == [1, 2, 4, 60]
-
-
-@pytest.fixture
-def receiver():
-    got = []
-    status = {"code": 200}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            got.append((dict(self.headers), body))
-            self.send_response(status["code"])
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/kirim", got, status
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_webhook_is_signed_and_carries_no_victim_data(app, runner, builder, team, receiver):
@@ -217,3 +259,107 @@ def test_flask_remind_twice_sends_each_once(runner, builder, team):
     assert "Pengingat dikirim: 0." in second.output
     db.session.expire_all()
     assert count(Kind.OVERDUE) == 3
+
+
+def test_the_heads_daily_digest_once_a_day_at_the_set_time(builder, team, clock):
+    """At the set time (or the first run after it), once a day, each head gets the figures as counts only."""
+    from admin_app.sop.notifications import digest_time
+
+    notifier = builder.process.notifier
+    zone = builder.process.policy.zone
+    builder.walk(builder.register(), 2)  # waits for the head; its 10 minutes are long gone
+    builder.walk(builder.register(), 4)  # administration's; overdue as well
+    field = builder.walk(builder.register(), 3)  # the team's two working days
+    due = builder.process.current_run(field).due_at.astimezone(zone)
+    before = due - dt.timedelta(hours=1)  # the digest runs an hour before the field work is due, that day
+    at = digest_time(f"{before:%H:%M}")
+
+    def local(day, hour, minute):
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+
+    assert notifier.daily_digest(at, before - dt.timedelta(minutes=1)) == []  # not yet
+    first = notifier.daily_digest(at, before + dt.timedelta(minutes=1))
+    assert [(n.recipient_id, n.kind, n.case_id, n.link) for n in first] == [(team.kepala.id, Kind.DIGEST, None, "/admin/")]
+    day = f"{due:%d-%m-%Y}"
+    assert first[0].text.endswith(
+        f"{day}: 3 kasus terbuka, 1 menunggu Anda, 2 langkah melewati batas waktu, 1 jatuh tempo hari ini, "
+        "0 laporan baru dalam 24 jam terakhir."), first[0].text
+    assert notifier.daily_digest(at, local(due.date(), 23, 0)) == []  # once a day
+    assert notifier.daily_digest(None, local(due.date() + dt.timedelta(days=1), 23, 0)) == []  # switched off
+    next_day = notifier.daily_digest(at, local(due.date() + dt.timedelta(days=1), 23, 0))
+    assert len(next_day) == 1 and "3 langkah melewati batas waktu, 0 jatuh tempo hari ini" in next_day[0].text
+
+
+def test_the_digest_time_is_a_setting_and_flask_remind_sends_it_once(runner, builder, team, client):
+    from admin_app.models import Setting
+    from admin_app.settings import DIGEST_SETTING, SettingError, validate_setting
+
+    for bad in ("7.30", "24:00", "07:60", "pagi"):
+        with pytest.raises(SettingError, match="JJ:MM"):
+            validate_setting(DIGEST_SETTING, bad)
+    assert validate_setting(DIGEST_SETTING, " ") == ""  # empty: no digest
+    builder.walk(builder.register(), 2)
+    stored = db.session.execute(select(Setting).where(Setting.key == DIGEST_SETTING)).scalar_one_or_none()
+    if stored is None:
+        stored = Setting(key=DIGEST_SETTING, description="-")
+        db.session.add(stored)
+    stored.value = "00:00"  # every time of the day has passed it
+    db.session.commit()
+    first = runner.invoke(args=["remind"])
+    assert "Ringkasan harian: 1." in first.output, first.output
+    assert "Ringkasan harian: 0." in runner.invoke(args=["remind"]).output
+    db.session.expire_all()
+    assert count(Kind.DIGEST) == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_at_once_send_each_message_once(app, builder, team):
+    """Several `flask notify run` workers (one per app server) share the queue: each message is claimed with
+    FOR UPDATE SKIP LOCKED, so a slow send on one worker is not repeated by the other."""
+    import threading
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    from admin_app.delivery import DeliverySettings, deliver_pending
+    from tests.conftest import _collecting_smtp_handler
+
+    class Slow(type(_collecting_smtp_handler())):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            time.sleep(0.05)  # a slow mail server: both workers are busy at the same time
+            return await super().handle_DATA(server, session, envelope)
+
+    handler = Slow()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    team.kepala.email, team.kepala.notify_email = "kepala@uptd.test", True
+    case = builder.walk(builder.register(), 2)
+    for n in range(11):
+        builder.process.notifier.send(team.kepala, Kind.WAITING, case, f"uji {n}", f"uji {n}")
+    db.session.commit()
+    queued = len(outbox())
+    assert queued == 12
+    settings = DeliverySettings(base_url="https://jangkau.test", smtp_host="127.0.0.1", smtp_port=controller.port,
+                                smtp_security="none")
+    results, start = [], threading.Barrier(2)
+
+    def worker():
+        with app.app_context():
+            start.wait()
+            results.append(deliver_pending(db.session, settings))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        controller.stop()
+    assert sorted(sent for sent, _failed in results) != [0, queued]  # both workers took a share
+    assert sum(sent for sent, _failed in results) == queued and all(failed == 0 for _s, failed in results)
+    bodies = sorted(content.split("\n")[1] for _to, content in handler.messages)
+    assert len(bodies) == queued == len(set(bodies))  # each message once
+    db.session.expire_all()
+    assert {(m.status, m.attempts) for m in outbox()} == {(OutboxStatus.SENT, 1)}

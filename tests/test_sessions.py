@@ -39,6 +39,26 @@ def test_activity_keeps_the_session_alive(app, client, make_user, wall):
         assert session["seen_at"] == wall.now and session["login_at"] == START
 
 
+def test_the_bells_poll_does_not_keep_an_idle_session_alive(app, client, make_user, wall):
+    """The bell asks for its count every half minute (static/jangkau.js): that is not activity. An unattended
+    screen is still logged out after the idle time, and the poll then answers 401 so the page reloads."""
+    make_user("rina", "petugas")
+    login(client, "rina")
+    assert client.get("/admin/").status_code == 200
+    for _ in range(29):
+        wall.now += 60
+        polled = client.get("/pemberitahuan/jumlah")
+        assert polled.status_code == 200 and polled.get_json() == {"unread": 0}
+        assert polled.headers["Cache-Control"] == "no-store"
+    with client.session_transaction() as session:
+        assert session["seen_at"] == START  # the last real page, not the last poll
+    wall.now += 2 * 60
+    ended = client.get("/pemberitahuan/jumlah")
+    assert ended.status_code == 401 and ended.get_json() == {"login": "/login"}
+    page = client.get("/admin/", follow_redirects=True)
+    assert "Sesi Anda berakhir karena tidak aktif terlalu lama" in page.get_data(as_text=True)
+
+
 def test_absolute_limit_ends_even_an_active_session(app, client, make_user, wall):
     make_user("rina", "petugas")
     login(client, "rina")

@@ -7,6 +7,8 @@ reminders) into notifications. Plain Python over a session, no Flask.
 - A high-risk assessment is told to whoever may issue the emergency referral (its role in the step table).
 - Reminders (`remind`): 5 minutes before a minute standard is due, the day before a working-day standard is due,
   and once overdue (to the step's actors and to the head), each once per step run (the notification's `key`).
+- The head's daily digest (`daily_digest`, also run by `flask remind`): at the time set in the settings, once a
+  day, the open cases, those waiting for her, the overdue steps and those due today, as counts only.
 - Never to the person who caused it. The in-app text may carry a return's reason (the recipient may see the
   case); what leaves the app (the outbox body) carries the case number, the step and a link only, never a
   victim's name or identifier.
@@ -18,7 +20,7 @@ import datetime as dt
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from admin_app.models import (
@@ -41,8 +43,10 @@ from admin_app.sop.letters import letter_type_code
 from admin_app.sop.requirements import active_assignment
 from admin_app.sop.steps import EMERGENCY_REFERRAL, TimeUnit, step, step_issuing
 
-# Where a notification leads: the case page (views/cases.py, endpoint `cases.details_view`; a test checks it).
+# Where a notification leads: the case page (views/cases.py, endpoint `cases.details_view`; a test checks it),
+# or for the digest the head's dashboard (`admin.index`).
 CASE_LINK = "/admin/cases/details/?id={case_id}"
+DASHBOARD_LINK = "/admin/"
 DUE_SOON = dt.timedelta(minutes=5)
 
 
@@ -54,6 +58,7 @@ class Kind:
     DUE_SOON = "segera_jatuh_tempo"
     DUE_TOMORROW = "jatuh_tempo_besok"
     OVERDUE = "terlambat"
+    DIGEST = "ringkasan_harian"
 
 
 KIND_LABELS = {
@@ -64,7 +69,17 @@ KIND_LABELS = {
     Kind.DUE_SOON: "Jatuh tempo 5 menit lagi",
     Kind.DUE_TOMORROW: "Jatuh tempo besok",
     Kind.OVERDUE: "Melewati batas waktu",
+    Kind.DIGEST: "Ringkasan harian",
 }
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def digest_time(value: str) -> dt.time | None:
+    """The digest's local time from its setting (`HH:MM`); None when the digest is switched off (empty)."""
+    if not value:
+        return None
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
 
 
 def users_with_role(session: Session, role: RoleCode) -> list[User]:
@@ -175,16 +190,49 @@ class Notifier:
                                    key=f"{Kind.DUE_TOMORROW}:{run.id}:{u.id}") for u in actors]
         return [n for n in sent if n is not None]
 
+    # ------------------------------------------------------------------ the head's daily digest (flask remind)
+    def daily_digest(self, at: dt.time | None, now: dt.datetime | None = None) -> list[Notification]:
+        """Once a day at `at` (local time) or the first run after it: each head gets the day's figures, counts
+        only (nothing that names a case or a victim, so the copy may leave the app as it is)."""
+        now = now or self.clock()
+        local = now.astimezone(self.zone)
+        if at is None or local.time() < at:
+            return []
+        open_runs = (select(CaseStep.due_at).join(Case, Case.id == CaseStep.case_id)
+                     .where(Case.status == CaseStatus.OPEN, CaseStep.completed_at.is_(None),
+                            CaseStep.step_no == Case.current_step).subquery())
+        end_of_day = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
+        overdue, due_today = self.session.execute(select(
+            func.count().filter(open_runs.c.due_at <= now),
+            func.count().filter(open_runs.c.due_at > now, open_runs.c.due_at < end_of_day))).one()
+        open_cases = self.session.execute(
+            select(func.count()).select_from(Case).where(Case.status == CaseStatus.OPEN)).scalar_one()
+        new_cases = self.session.execute(select(func.count()).select_from(Case).where(
+            Case.received_at > now - dt.timedelta(days=1))).scalar_one()
+        sent = []
+        for head in users_with_role(self.session, RoleCode.KEPALA):
+            mine = my_work_clause(head)
+            waiting = 0 if mine is None else self.session.execute(
+                select(func.count()).select_from(Case).where(mine)).scalar_one()
+            text = (f"Ringkasan harian {DAYS[local.weekday()]} {local:%d-%m-%Y}: {open_cases} kasus terbuka, "
+                    f"{waiting} menunggu Anda, {overdue} langkah melewati batas waktu, {due_today} jatuh tempo "
+                    f"hari ini, {new_cases} laporan baru dalam 24 jam terakhir.")
+            sent.append(self.send(head, Kind.DIGEST, None, text, text,
+                                  key=f"{Kind.DIGEST}:{local.date().isoformat()}:{head.id}"))
+        return [n for n in sent if n is not None]
+
     # ------------------------------------------------------------------ one notification and its copies
-    def send(self, user: User, kind: str, case: Case, text: str, external: str, *,
+    def send(self, user: User, kind: str, case: Case | None, text: str, external: str, *,
              key: str | None = None) -> Notification | None:
-        """Store the notification and queue its copies for the channels the user chose; None if `key` was sent."""
+        """Store the notification and queue its copies for the channels the user chose; None if `key` was sent.
+        Without a case (the digest) it leads to the dashboard."""
         if key is not None and self.session.execute(select(exists().where(Notification.key == key))).scalar():
             return None
-        link = CASE_LINK.format(case_id=case.id)
-        notification = Notification(recipient_id=user.id, kind=kind, case_id=case.id, text=text, link=link, key=key,
-                                    created_at=self.clock())
-        subject = f"[Jangkau] {KIND_LABELS.get(kind, 'Pemberitahuan')} - {case.case_number}"
+        link = CASE_LINK.format(case_id=case.id) if case is not None else DASHBOARD_LINK
+        notification = Notification(recipient_id=user.id, kind=kind, case_id=case.id if case else None, text=text,
+                                    link=link, key=key, created_at=self.clock())
+        about = case.case_number if case is not None else f"{self.clock().astimezone(self.zone):%d-%m-%Y}"
+        subject = f"[Jangkau] {KIND_LABELS.get(kind, 'Pemberitahuan')} - {about}"
         for channel, wanted, address in ((Channel.EMAIL, user.notify_email, user.email),
                                          (Channel.WEBHOOK, user.notify_whatsapp, user.phone)):
             if wanted and address:

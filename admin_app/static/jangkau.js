@@ -138,8 +138,64 @@
     }
     updateConditional();
   });
+  // The navbar bell (`#notification-bell`): asks the server for the unread count every `data-poll-seconds`
+  // while the page is shown, and once more when it is shown again. The poll does not keep an idle session alive;
+  // when the session has ended (401) the page reloads onto the login form, so an unattended screen closes itself.
+  function showUnread(bell, unread) {
+    var badge = document.getElementById("notification-count");
+    var label = "Pemberitahuan" + (unread ? ": " + unread + " belum dibaca" : "");
+    bell.setAttribute("title", label);
+    bell.setAttribute("aria-label", label);
+    if (!unread) {
+      if (badge) {
+        badge.parentNode.removeChild(badge);
+      }
+      return;
+    }
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.id = "notification-count";
+      badge.className = "badge badge-danger";
+      bell.appendChild(document.createTextNode(" "));
+      bell.appendChild(badge);
+    }
+    badge.textContent = String(unread);
+  }
+
+  function pollBell() {
+    var bell = document.getElementById("notification-bell");
+    var seconds = bell ? parseInt(bell.getAttribute("data-poll-seconds"), 10) : 0;
+    if (!bell || !window.fetch || !(seconds > 0)) {
+      return;
+    }
+    var stopped = false;
+    function ask() {
+      if (stopped || document.hidden) {
+        return;
+      }
+      fetch(bell.getAttribute("data-poll-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) {
+          if (response.status === 401) {
+            stopped = true;
+            window.location.reload();
+            return null;
+          }
+          return response.ok && (response.headers.get("Content-Type") || "").indexOf("json") >= 0 ? response.json() : null;
+        })
+        .then(function (body) {
+          if (body && typeof body.unread === "number") {
+            showUnread(bell, body.unread);
+          }
+        })
+        .catch(function () { /* offline for a moment: the next poll tries again */ });
+    }
+    window.setInterval(ask, seconds * 1000);
+    document.addEventListener("visibilitychange", ask);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     updateRisk();
     updateConditional();
+    pollBell();
   });
 })();

@@ -3,7 +3,7 @@ page. Served from the database, so every app server shows the same. Who is told 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select, update
@@ -35,7 +35,17 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _bell():
-        return {"unread_notifications": lambda: unread_count(current_user)}
+        return {"unread_notifications": lambda: unread_count(current_user),
+                "bell_poll_seconds": app.config["BELL_POLL_SECONDS"]}
+
+
+@bp.route("/pemberitahuan/jumlah")
+def count():
+    """The bell's poll (static/jangkau.js, every BELL_POLL_SECONDS): the unread count only. Passive: it does not
+    keep an idle session alive (views/web.py, PASSIVE_ENDPOINTS)."""
+    response = jsonify({"unread": unread_count(current_user)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/pemberitahuan/")
@@ -49,7 +59,7 @@ def index():
     case_ids = {n.case_id for n, _ in rows if n.case_id is not None}
     visible = set(db.session.execute(
         select(Case.id).where(Case.id.in_(case_ids), visible_cases_clause(current_user))).scalars()) if case_ids else set()
-    items = [(n, number, n.link if n.case_id in visible else None) for n, number in rows]
+    items = [(n, number, n.link if n.case_id is None or n.case_id in visible else None) for n, number in rows]
     return render_template("notifications/list.html", items=items, unread=unread_count(current_user),
                            form=FlaskForm(), unit_zone=unit_zone())
 

@@ -28,6 +28,11 @@ bp = Blueprint("web", __name__)
 # Endpoints reachable without login.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "web.healthz", "web.readyz", "web.favicon"}
 
+# Endpoints the page calls by itself (the bell's poll): they check the session limits like any request but do
+# not count as activity, so an unattended screen is still logged out after the idle time; when the session has
+# ended they answer 401 and the page reloads onto the login form.
+PASSIVE_ENDPOINTS = {"notifications.count"}
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 ERROR_TEXTS = {
@@ -117,8 +122,11 @@ def _enforce_session_limits(app: Flask):
         logout_user()
         session.clear()
         flash(f"Sesi Anda berakhir karena {reason}. Silakan masuk kembali.", "info")
+        if request.endpoint in PASSIVE_ENDPOINTS:
+            return jsonify({"login": url_for("auth.login")}), 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session["seen_at"] = now
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["seen_at"] = now
     return None
 
 
