@@ -282,6 +282,27 @@ def live_server(app):
         thread.join(timeout=5)
 
 
+# --- the log as production writes it ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def json_log(app):
+    """Everything logged during the test (the live server's thread too), as the JSON lines production writes."""
+    import io
+    import logging
+
+    from admin_app import logs
+
+    stream = io.StringIO()
+    handler = logs.make_handler(stream, "json")
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+
+
 # --- notification channels: a real SMTP server and a webhook receiver on loopback ----------------------------------
 
 

@@ -21,18 +21,6 @@ NAME = "Wulandari Kusumaningtyas"
 NIK = "3671055205900007"
 
 
-@pytest.fixture
-def json_log(app):
-    stream = io.StringIO()
-    handler = logs.make_handler(stream, "json")
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-
-
 def _lines(stream: io.StringIO) -> list[dict]:
     text = stream.getvalue()
     assert text, "nothing was logged"

@@ -2,7 +2,8 @@
 one Redis share everything a user notices. A login made on A is a session on B (the cookie is signed with the
 SECRET_KEY both get from the environment, and checked against the database's session version); a letter
 generated through A downloads from B (documents live in the database, not on a server's disk); the login throttle
-counts failures made on both (Flask-Limiter on Redis). Runs in CI (PostgreSQL and Redis are required there)."""
+counts failures made on both (Flask-Limiter on Redis); a notification made through A rings the bell on B (it is a
+row in the database). Runs in CI (PostgreSQL and Redis are required there)."""
 
 from __future__ import annotations
 
@@ -93,11 +94,12 @@ def two_servers(app, database_url, tmp_path):
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_two_app_servers_share_login_documents_and_throttle(app, two_servers, builder, team):
+def test_two_app_servers_share_login_documents_notifications_and_throttle(app, two_servers, builder, team):
     from admin_app.seeding.templates import load_default_templates
 
     load_default_templates(db.session)
     case = builder.walk(builder.register(), 3)  # step 2 issued the Surat Tugas
+    reported = builder.register()  # at step 1, petugas1's
     db.session.commit()
     letter_id = db.session.execute(sa.select(Letter.id).where(Letter.case_id == case.id)).scalars().first()
     (server_a, _log_a), (server_b, log_b) = two_servers
@@ -120,6 +122,18 @@ def test_two_app_servers_share_login_documents_and_throttle(app, two_servers, bu
     downloaded = session.get(f"{server_b}/admin/dokumen/{document.id}/unduh.docx", timeout=30)
     assert downloaded.status_code == 200
     assert downloaded.content == document.content and downloaded.content[:2] == b"PK"
+
+    # A notification made on A (petugas1 submits step 1 there) rings the head's bell on B.
+    before = session.get(f"{server_b}/pemberitahuan/jumlah", timeout=30).json()["unread"]
+    officer = http_login(server_a, "petugas1")
+    form = CSRF_RE.search(officer.get(f"{server_a}/admin/cases/details/?id={reported.id}", timeout=30).text)
+    submitted = officer.post(f"{server_a}/admin/cases/langkah/{reported.id}/submit_information",
+                             data={"csrf_token": form.group(1) or form.group(2), "note": "Mohon instruksi."},
+                             allow_redirects=False, timeout=30)
+    assert submitted.status_code == 302, submitted.text[:500]
+    assert session.get(f"{server_b}/pemberitahuan/jumlah", timeout=30).json() == {"unread": before + 1}
+    assert f"Kasus {reported.case_number} menunggu Anda di langkah 2" in \
+        session.get(f"{server_b}/pemberitahuan/", timeout=30).text
 
     # Logging out on B ends the session on A too (the session version is in the database).
     logout_token = CSRF_RE.search(session.get(f"{server_b}/admin/", timeout=30).text)

@@ -9,6 +9,7 @@ them; the database is only read, to find ids and to check what was (not) saved.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,7 @@ except ImportError:  # the `browser` fixture reports it: skipped locally, a fail
 pytestmark = pytest.mark.browser
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+VICTIM_NIK = "3671015703940002"  # Kota Tangerang, a woman born 17-03-1994
 FIELD_DOCUMENTS = ("outreach_log", "complaint", "identification", "risk_assessment", "consent", "biopsychosocial",
                    "intervention_plan")
 PER_VICTIM = {"identification", "risk_assessment", "consent", "plan_consent"}
@@ -244,8 +246,9 @@ def fill_field_documents(page, victim_id: int, today: dt.date, after_each=None) 
 
 
 @pytest.mark.parametrize("screen", ["page", "phone_page"], ids=["desktop", "phone"])
-def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_server, team):
+def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_server, team, json_log):
     """Also at 390 px; every page it visits is read for English and raw values (tests/browser/conftest.py).
+    The whole journey's log, in production's JSON lines, carries no name, NIK or phone number of the people in it.
 
     On the phone, every page of step 3 (Tugas Saya, the case page, each of the seven field forms and the case page
     after each save, the hand-over form) must not scroll sideways. The phone run leaves out what only the server
@@ -290,6 +293,7 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_
     page.fill("#birth_place", "Tangerang")
     fill_date(page, "#birth_date", dt.date(1994, 3, 17))
     page.select_option("#nationality", value="WNI")
+    page.fill("#nik", VICTIM_NIK)
     page.fill("#address", "Jl. Melati No. 12")
     page.fill("#rt", "3")
     page.fill("#rw", "2")
@@ -322,6 +326,7 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_
     fresh()
     victim = db.session.execute(sa.select(Victim).where(Victim.case_id == case_id)).scalar_one()
     assert (victim.sex.value, victim.birth_date, victim.phone) == ("P", dt.date(1994, 3, 17), "+6281234567890")
+    assert victim.nik == VICTIM_NIK
     assert victim.region is not None and victim.region.name == "Poris Plawad"
     assert db.session.execute(sa.select(Reporter.full_name).where(Reporter.case_id == case_id)).scalar_one() == "Dewi Lestari"
     assert db.session.execute(sa.select(Perpetrator.full_name).where(Perpetrator.case_id == case_id)).scalar_one() == "Budi Santoso"
@@ -491,6 +496,15 @@ def test_a_case_goes_from_step_1_to_6_through_the_screens(request, screen, live_
     plan_consent = db.session.execute(sa.select(InformedConsent).where(
         InformedConsent.case_id == case_id, InformedConsent.purpose == ConsentPurpose.PLAN)).scalar_one()
     assert plan_consent.status == DocumentStatus.COMPLETE
+
+    # The log of the whole journey: every request is in it, no name, NIK or phone number of the people is.
+    text = json_log.getvalue()
+    lines = [json.loads(line) for line in text.splitlines()]  # every line is one JSON object
+    visited = {line["path"] for line in lines if line["logger"] == "jangkau.access"}
+    assert {"/login", "/admin/cases/details/", "/admin/victims/new/", f"/admin/cases/langkah/{case_id}/record_simfoni"} <= visited
+    for secret in ("Siti Aminah", "Aminah", "Dewi Lestari", "Lestari", "Budi Santoso", "Santoso", VICTIM_NIK,
+                   VICTIM_NIK[:12], "81234567890", "0812-3456-7890", "81311112222", "Jl. Melati"):
+        assert secret not in text, f"{secret!r} is in the log"
 
 
 # --- 2. what sticks out on a phone -------------------------------------------------------------------------
