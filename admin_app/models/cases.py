@@ -85,6 +85,12 @@ case_services_needed = Table(
 )
 
 
+# A case's number: the prefix, the year it was received and its id (`CaseProcess.register_case`). Searches and the
+# audit trail recognise a whole number by this pattern.
+CASE_NUMBER_PREFIX = "PJK"
+CASE_NUMBER_RE = re.compile(rf"^{CASE_NUMBER_PREFIX}-\d{{4}}-\d+$", re.IGNORECASE)
+
+
 class Case(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "cases"
     __table_args__ = (
@@ -99,7 +105,8 @@ class Case(VersionedMixin, TimestampMixin, Base):
 
     # Step 1: the case information as received.
     intake_channel_id: Mapped[int | None] = mapped_column(ForeignKey("reference_values.id", ondelete="RESTRICT"), info=AUDITED)
-    received_at: Mapped[dt.datetime]  # when the information reached the unit (step 1 clock starts here)
+    # when the information reached the unit (step 1 clock starts here); the case list's default sort
+    received_at: Mapped[dt.datetime] = mapped_column(index=True)
     # date reported, kept apart from the incident date; the reports' period (indexed for them)
     reported_date: Mapped[dt.date] = mapped_column(Date, index=True, info=AUDITED)
     incident_date: Mapped[dt.date | None] = mapped_column(Date, info=AUDITED)

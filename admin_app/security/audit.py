@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from admin_app.extensions import write_intent
 from admin_app.models import AuditEvent, utcnow
 from admin_app.models.base import audit_records_value
+from admin_app.models.cases import CASE_NUMBER_RE
 from admin_app.models.encryption import keyring
 from admin_app.security.audit_seal import ChainProblem, anchor_sink, entry_mac, sealed_fields, verify_chain
 
@@ -44,14 +45,13 @@ class Actor:
 
 REDACTED = "(diubah)"
 _NIK = re.compile(r"^\d{16}$")
-_CASE_NUMBER = re.compile(r"^PJK-\d{4}-\d+$", re.IGNORECASE)
 
 
 def describe_search(term: str) -> dict[str, Any]:
     """A search term as the trail keeps it: its kind, its length and a keyed fingerprint (the same term gives the
     same fingerprint, so repeated searches for one person can be traced), never the term itself."""
     cleaned = " ".join((term or "").split())
-    kind = "NIK" if _NIK.match(cleaned) else ("nomor kasus" if _CASE_NUMBER.match(cleaned) else "nama/teks")
+    kind = "NIK" if _NIK.match(cleaned) else ("nomor kasus" if CASE_NUMBER_RE.match(cleaned) else "nama/teks")
     return {"jenis": kind, "panjang": len(cleaned), "sidik": keyring().blind_index(cleaned.lower(), "audit-search")[:16]}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import True_
 
 from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
 from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
@@ -61,6 +62,19 @@ def visible_cases_clause(user: User) -> ColumnElement[bool]:
     if user.has_role(RoleCode.ADMINISTRASI):
         clauses.append(or_(Case.current_step >= ADMINISTRATION_FROM_STEP, Case.status == CaseStatus.FINISHED))
     return or_(*clauses) if clauses else false()
+
+
+def visible_case_ids_clause(case_id_column, user: User) -> ColumnElement[bool] | None:
+    """Rows whose case (`case_id_column`, e.g. `Victim.case_id` or `Case.id` itself) this user may see; None when
+    that is every case (the head), so her queries carry no condition at all: a lookup by id or by an index stays
+    a lookup, and the sort can use its index. On the case table itself the clause applies directly, not through
+    an `IN (SELECT cases.id ...)` of the whole table."""
+    clause = visible_cases_clause(user)
+    if isinstance(clause, True_):
+        return None
+    if case_id_column is Case.id:
+        return clause
+    return case_id_column.in_(select(Case.id).where(clause))
 
 
 def can_view_case(session: Session, user: User, case_id: int | None) -> bool:

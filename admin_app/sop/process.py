@@ -46,6 +46,7 @@ from admin_app.models import (
     Victim,
     utcnow,
 )
+from admin_app.models.cases import CASE_NUMBER_PREFIX
 from admin_app.sop import requirements
 from admin_app.sop.access import visible_cases_clause
 from admin_app.sop.deadlines import DeadlinePolicy, StepTiming
@@ -290,7 +291,7 @@ class CaseProcess:
         self._start_step(case, FIRST_STEP, received_at)
         self.session.flush()
         # Numbered by id: unique without a second counter; the year is the year received.
-        case.case_number = f"PJK-{received_at.astimezone(self.policy.zone).year}-{case.id:05d}"
+        case.case_number = f"{CASE_NUMBER_PREFIX}-{received_at.astimezone(self.policy.zone).year}-{case.id:05d}"
         self.session.flush()
         return case
 

@@ -33,7 +33,7 @@ from admin_app.extensions import db
 from admin_app.models import Case, RoleCode, utcnow
 from admin_app.security.audit import describe_changes, describe_search
 from admin_app.security.exports import neutralise_formula
-from admin_app.sop.access import visible_cases_clause
+from admin_app.sop.access import visible_case_ids_clause, visible_cases_clause
 from admin_app.sop.process import CaseProcess
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.presentation import COMMON_LABELS, EXPORT_FORMATTERS, HIDDEN_COLUMNS, TYPE_FORMATTERS
@@ -405,8 +405,8 @@ class CaseScopedView(SecureModelView):
         return getattr(self.model, self.case_id_attr)
 
     def _scope(self, query):
-        visible = select(Case.id).where(visible_cases_clause(current_user))
-        return query.filter(self._case_column().in_(visible))
+        visible = visible_case_ids_clause(self._case_column(), current_user)
+        return query if visible is None else query.filter(visible)
 
     def case_from_args(self) -> Case:
         """The case named by `?case_id=` in the URL, if this user may see it; 404 otherwise (never a form field)."""

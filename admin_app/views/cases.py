@@ -31,6 +31,7 @@ from admin_app.models import (
     Urgency,
     utcnow,
 )
+from admin_app.models.cases import CASE_NUMBER_RE
 from admin_app.security.audit import describe_changes
 from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file, sees_simfoni_sheet
 from admin_app.sop.deadlines import format_duration
@@ -158,6 +159,16 @@ class CaseView(CaseScopedView):
             self.reported_filter, self.emergency_filter, self.waiting_filter,
         ]
         super().__init__(*args, **kwargs)
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # A whole case number is one row of the unique index: looked up exactly, not matched against every case
+        # number and victim name with LIKE.
+        term = " ".join((search or "").split())
+        if CASE_NUMBER_RE.match(term):
+            exact = Case.case_number == term.upper()
+            return (query.filter(exact), count_query.filter(exact) if count_query is not None else None, joins,
+                    count_joins)
+        return super()._apply_search(query, count_query, joins, count_joins, search)
 
     def get_query(self):
         # The list shows each case's victims and the clock of its current step: load them with the page, not

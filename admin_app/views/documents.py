@@ -49,7 +49,7 @@ from admin_app.models import (
     SignedScan,
     User,
 )
-from admin_app.sop.access import acts_on_case, sees_full_case_file, visible_cases_clause
+from admin_app.sop.access import acts_on_case, sees_full_case_file, visible_case_ids_clause, visible_cases_clause
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
 from admin_app.views.kop_logo import KopLogoRoutes
@@ -296,11 +296,11 @@ def _template_code(text: str) -> Markup:
 
 def find_visible_document(document_id: int) -> GeneratedDocument | None:
     """The generated document if the current user may see its case and its type, else None."""
-    visible = select(Case.id).where(visible_cases_clause(current_user))
+    visible = visible_case_ids_clause(GeneratedDocument.case_id, current_user)
     return db.session.execute(
         select(GeneratedDocument).where(
             GeneratedDocument.id == document_id,
-            GeneratedDocument.case_id.in_(visible),
+            *([] if visible is None else [visible]),
             GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)),
         )
     ).scalar_one_or_none()

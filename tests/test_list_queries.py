@@ -1,0 +1,79 @@
+"""The SQL behind the case list and lookups (issue 15): the head's queries carry no need-to-know condition (she
+sees every case), an officer's apply it without wrapping the whole case table in `IN (SELECT cases.id ...)`, a
+whole case number is looked up by its unique index instead of LIKE over numbers and names, and the statements
+per page stay fixed. What each user sees is tested in tests/test_need_to_know.py; here only how it is asked."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from admin_app.extensions import db
+from tests.helpers import count_queries, login
+
+WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
+
+
+def _statements(client, url):
+    with count_queries(db.engine) as counted:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, counted.statements
+
+
+def _case_selects(statements):
+    return [s for s in statements if re.search(r"\bFROM cases\b", s)]
+
+
+def test_the_heads_list_and_case_page_carry_no_need_to_know_condition(client, builder, team):
+    case = builder.walk(builder.register(), 3)
+    db.session.commit()
+    login(client, "kepala")
+    for url in ("/admin/cases/", f"/admin/cases/details/?id={case.id}", f"/admin/victims/?case_id={case.id}"):
+        _response, statements = _statements(client, url)
+        for statement in _case_selects(statements):
+            assert not WRAPPED_SCOPE.search(statement) and "1 = 1" not in statement, (url, statement)
+
+
+def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_cases(app, builder, team):
+    mine = builder.walk(builder.register(), 3)  # petugas1 is on its Surat Tugas
+    db.session.commit()
+    officer, other = app.test_client(), app.test_client()
+    login(officer, "petugas1")
+    login(other, "petugas2")
+    response, statements = _statements(officer, "/admin/cases/")
+    assert mine.case_number in response.get_data(as_text=True)
+    listed = [s for s in _case_selects(statements) if "ORDER BY" in s or "count(" in s.lower()]
+    assert listed and not any(WRAPPED_SCOPE.search(s) for s in listed), listed
+    assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
+
+
+def test_a_whole_case_number_is_looked_up_exactly(client, builder, team):
+    cases = [builder.register() for _ in range(3)]
+    db.session.commit()
+    login(client, "kepala")
+    wanted = cases[1].case_number
+    for typed in (wanted, wanted.lower(), f"  {wanted} "):
+        response, statements = _statements(client, f"/admin/cases/?search={typed}")
+        page = response.get_data(as_text=True)
+        assert wanted in page and cases[0].case_number not in page and cases[2].case_number not in page
+        searched = [s for s in statements if "count(" in s.lower() and "FROM cases" in s]
+        assert searched and all("LIKE" not in s and "cases.case_number =" in s for s in searched), searched
+    # part of a number or a name still searches with LIKE
+    _response, statements = _statements(client, f"/admin/cases/?search={wanted[:8]}")
+    assert any("LIKE" in s for s in statements)
+
+
+def test_the_case_list_runs_the_same_statements_for_two_rows_or_twenty_as_an_officer(app, builder, team):
+    officer = app.test_client()
+    login(officer, "petugas1")
+
+    def statements_for(rows: int) -> int:
+        while db.session.execute(sa.text("SELECT count(*) FROM cases")).scalar_one() < rows:
+            builder.walk(builder.register(), 3)
+        db.session.commit()
+        _response, statements = _statements(officer, "/admin/cases/")
+        return len(statements)
+
+    assert statements_for(2) == statements_for(20)
