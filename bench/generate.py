@@ -90,6 +90,7 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
         case_violence_types,
         user_roles,
     )
+    from admin_app.models.cases import CASE_NUMBER_PREFIX
     from admin_app.models.letters import Letter
 
     started = time.perf_counter()
@@ -168,7 +169,7 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
                 if run["completed_at"] is not None and run["completed_by_id"] is None:
                     run["completed_by_id"] = team[0]
             add("cases", dict(
-                id=case_id, case_number=f"PJK-{reported.year}-B{case_id:07d}", status="selesai" if finished else "terbuka",
+                id=case_id, case_number=f"{CASE_NUMBER_PREFIX}-{reported.year}-{case_id:05d}", status="selesai" if finished else "terbuka",
                 current_step=current, intake_channel_id=rng.choice(ref["intake_channel"]), received_at=received,
                 reported_date=reported, incident_date=incident,
                 incident_place_id=rng.choice(ref["incident_place"]), incident_region_id=rng.choice(ref["kelurahan"]),

@@ -48,14 +48,25 @@ def team_memberships():
     return _issued_assignments(AssignmentMember.user_id.label("user_id"), AssignmentLetter.case_id.label("case_id"))
 
 
-def visible_cases_clause(user: User) -> ColumnElement[bool]:
+def on_team_of_case(user_id: int) -> ColumnElement[bool]:
+    """The officer is named on an issued assignment letter of the case in the enclosing query: a correlated
+    EXISTS, two index lookups per case (letters by case, members by letter)."""
+    return _issued_assignments(AssignmentLetter.id).where(AssignmentLetter.case_id == Case.id,
+                                                          AssignmentMember.user_id == user_id).exists()
+
+
+def visible_cases_clause(user: User, *, one_case: bool = False) -> ColumnElement[bool]:
+    """The cases this user may see (the need-to-know rule). Two forms of one rule: for a list, the officer's team
+    cases as one `IN (...)` set (built once per statement, then each case is a lookup in it); for one case
+    (`one_case`: a lookup by id), a correlated EXISTS that reads only that case's letters instead of building the
+    officer's whole set."""
     if user is None or not getattr(user, "is_active", False):
         return false()
     if user.has_role(RoleCode.KEPALA):
         return true()
     clauses: list[ColumnElement[bool]] = []
     if user.has_role(RoleCode.PETUGAS):
-        clauses.append(Case.id.in_(team_case_ids(user.id)))
+        clauses.append(on_team_of_case(user.id) if one_case else Case.id.in_(team_case_ids(user.id)))
         clauses.append(
             and_(Case.registered_by_id == user.id, Case.current_step == FIRST_STEP, Case.status == CaseStatus.OPEN)
         )
@@ -64,23 +75,27 @@ def visible_cases_clause(user: User) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def visible_case_ids_clause(case_id_column, user: User) -> ColumnElement[bool] | None:
+def visible_case_ids_clause(case_id_column, user: User, *, one_case: bool = False) -> ColumnElement[bool] | None:
     """Rows whose case (`case_id_column`, e.g. `Victim.case_id` or `Case.id` itself) this user may see; None when
     that is every case (the head), so her queries carry no condition at all: a lookup by id or by an index stays
     a lookup, and the sort can use its index. On the case table itself the clause applies directly, not through
-    an `IN (SELECT cases.id ...)` of the whole table."""
-    clause = visible_cases_clause(user)
+    an `IN (SELECT cases.id ...)` of the whole table; `one_case` for a lookup of one row (see
+    `visible_cases_clause`)."""
+    clause = visible_cases_clause(user, one_case=one_case)
     if isinstance(clause, True_):
         return None
     if case_id_column is Case.id:
         return clause
+    if one_case:
+        return exists().where(Case.id == case_id_column, clause)
     return case_id_column.in_(select(Case.id).where(clause))
 
 
 def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
     if case_id is None:
         return False
-    return bool(session.execute(select(exists().where(Case.id == case_id, visible_cases_clause(user)))).scalar())
+    return bool(session.execute(select(exists().where(Case.id == case_id,
+                                                      visible_cases_clause(user, one_case=True)))).scalar())
 
 
 def is_on_team(session: Session, user: User, case_id: int) -> bool:

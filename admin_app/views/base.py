@@ -404,9 +404,13 @@ class CaseScopedView(SecureModelView):
     def _case_column(self):
         return getattr(self.model, self.case_id_attr)
 
-    def _scope(self, query):
-        visible = visible_case_ids_clause(self._case_column(), current_user)
+    def _scope(self, query, *, one_case: bool = False):
+        visible = visible_case_ids_clause(self._case_column(), current_user, one_case=one_case)
         return query if visible is None else query.filter(visible)
+
+    def _with_options(self, query):
+        """What a subclass loads with its rows (eager loads), for lists and single rows alike."""
+        return query
 
     def case_from_args(self) -> Case:
         """The case named by `?case_id=` in the URL, if this user may see it; 404 otherwise (never a form field)."""
@@ -415,14 +419,14 @@ class CaseScopedView(SecureModelView):
         except ValueError:
             abort(404)
         case = db.session.execute(
-            select(Case).where(Case.id == case_id, visible_cases_clause(current_user))
+            select(Case).where(Case.id == case_id, visible_cases_clause(current_user, one_case=True))
         ).scalar_one_or_none()
         if case is None:
             abort(404)
         return case
 
     def get_query(self):
-        return self._scope(super().get_query())
+        return self._scope(self._with_options(super().get_query()))
 
     def get_count_query(self):
         return self._scope(super().get_count_query())
@@ -434,7 +438,9 @@ class CaseScopedView(SecureModelView):
             return None  # a malformed id is simply not found
         pk = self.model.__mapper__.primary_key[0]
         try:
-            found = self.get_query().filter(pk == key).one_or_none()
+            # one row: the need-to-know check reads that row's case only (`one_case`)
+            query = self._scope(self._with_options(super().get_query()), one_case=True)
+            found = query.filter(pk == key).one_or_none()
         except SQLAlchemyError:
             db.session.rollback()
             return None

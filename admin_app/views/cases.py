@@ -170,10 +170,10 @@ class CaseView(CaseScopedView):
                     count_joins)
         return super()._apply_search(query, count_query, joins, count_joins, search)
 
-    def get_query(self):
+    def _with_options(self, query):
         # The list shows each case's victims and the clock of its current step: load them with the page, not
         # one query per row.
-        return super().get_query().options(selectinload(Case.steps), selectinload(Case.victims))
+        return query.options(selectinload(Case.steps), selectinload(Case.victims))
 
     def _get_filter_groups(self):
         """The filter menus with their option lists (officers, kecamatan, violence types) as they are now. Built

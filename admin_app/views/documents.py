@@ -296,7 +296,7 @@ def _template_code(text: str) -> Markup:
 
 def find_visible_document(document_id: int) -> GeneratedDocument | None:
     """The generated document if the current user may see its case and its type, else None."""
-    visible = visible_case_ids_clause(GeneratedDocument.case_id, current_user)
+    visible = visible_case_ids_clause(GeneratedDocument.case_id, current_user, one_case=True)
     return db.session.execute(
         select(GeneratedDocument).where(
             GeneratedDocument.id == document_id,
@@ -375,8 +375,9 @@ class GeneratedDocumentView(CaseScopedView):
         ]
         super().__init__(*args, **kwargs)
 
-    def _scope(self, query):
-        return super()._scope(query).filter(GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)))
+    def _scope(self, query, *, one_case: bool = False):
+        return super()._scope(query, one_case=one_case).filter(
+            GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)))
 
     # -- fetching one document / one case, below the screen
     def _document(self, document_id: int) -> GeneratedDocument:
@@ -384,7 +385,7 @@ class GeneratedDocumentView(CaseScopedView):
 
     def _case(self, case_id: int) -> Case:
         case = db.session.execute(
-            select(Case).where(Case.id == case_id, visible_cases_clause(current_user))
+            select(Case).where(Case.id == case_id, visible_cases_clause(current_user, one_case=True))
         ).scalar_one_or_none()
         if case is None:
             if db.session.get(Case, case_id) is not None:
@@ -459,7 +460,7 @@ def official_documents(case: Case) -> CaseDocuments:
     """The case page's "Dokumen resmi" section for the current user (template global)."""
     user = current_user
     if not user.is_authenticated or not db.session.execute(
-        select(Case.id).where(Case.id == case.id, visible_cases_clause(user))
+        select(Case.id).where(Case.id == case.id, visible_cases_clause(user, one_case=True))
     ).first():
         return CaseDocuments([], False)
     slots = case_documents(db.session, case, allowed_doc_types(user))

@@ -1,0 +1,190 @@
+"""The case list, its searches and filters, and the case page at scale: ours against two references in the same
+run, interleaved request by request (the machine is shared and noisy).
+
+- OURS: the real app in-process (test client), logged in as the head (sees every case) and as an officer (sees
+  the cases of her Surat Tugas, about a tenth).
+- PLAIN: a stock Flask-Admin `ModelView` with default settings over the same `cases` table in the same app
+  (`/plain/cases/`), searching the same columns (case number, victims' names) and filtering on the step.
+- FLOOR: a minimal Flask view (`/floor/...`) running the best single SQL for the same page and a plain Jinja table.
+
+Per scenario: p50 and p95 of each, ours/floor, plain/ours (above 1: ours is faster) and the SQL statements ours
+ran for one request. Needs a database written by `bench/generate.py`.
+
+Run:  .venv/bin/python bench/bench_lists.py --database-url sqlite:////tmp/bench-100k.sqlite3 --runs 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+PASSWORD = "jangkau-demo"
+OFFICER = "petugas1"
+
+FLOOR_TABLE = """<table>{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</table>"""
+
+
+def _stats(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return round(statistics.median(ordered) * 1000, 1), round(p95 * 1000, 1)
+
+
+def _floor_sql(dialect: str) -> dict[str, str]:
+    """The best single statement per page: 20 rows with their victims' names, newest first."""
+    names = "group_concat(v.full_name, ', ')" if dialect == "sqlite" else "string_agg(v.full_name, ', ')"
+    row = (f"SELECT c.id, c.case_number, c.received_at, c.current_step, c.status, "
+           f"(SELECT {names} FROM victims v WHERE v.case_id = c.id) AS victims FROM cases c")
+    team = ("c.id IN (SELECT l.case_id FROM letters l JOIN assignment_members m ON m.letter_id = l.id "
+            "WHERE m.user_id = :officer AND l.status = 'terbit')")
+    page = " ORDER BY c.received_at DESC LIMIT 20 OFFSET :offset"
+    return {
+        "list": row + " WHERE :all = 1 OR " + team + page,
+        "case_number": row + " WHERE c.case_number = :number AND (:all = 1 OR " + team + ")",
+        "name": row + " WHERE (:all = 1 OR " + team + ") AND c.id IN (SELECT case_id FROM victims WHERE "
+                      "lower(full_name) LIKE :pattern)" + page,
+        "step": row + " WHERE c.current_step = :step AND (:all = 1 OR " + team + ")" + page,
+        "overdue": row + " WHERE (:all = 1 OR " + team + ") AND c.id IN (SELECT s.case_id FROM case_steps s "
+                         "WHERE s.completed_at IS NULL AND s.due_at < :now)" + page,
+        "case": row + " WHERE c.id = :case_id",
+    }
+
+
+def main() -> None:  # noqa: C901 - one spelled-out run
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True, help="a database written by bench/generate.py")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--json", type=Path, default=None, help="default: bench/results/lists-<database>.json")
+    args = parser.parse_args()
+
+    import datetime as dt
+
+    from flask import render_template_string, request
+    from flask_admin import Admin
+    from flask_admin.contrib.sqla import ModelView
+    from sqlalchemy import event, func, select, text
+
+    from admin_app import create_app
+    from admin_app.extensions import db
+    from admin_app.models import AssignmentMember, Case, User, Victim
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url, "PASSWORD_HASH_FAST": True,
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+
+    class PlainCases(ModelView):  # Flask-Admin's defaults, searching what ours searches
+        can_view_details = True
+        column_searchable_list = ("case_number", "victims.full_name")
+        column_filters = ("current_step",)
+
+    plain = Admin(app, name="Plain", url="/plain", endpoint="plain")
+    plain.add_view(PlainCases(Case, db.session, endpoint="plain_cases", url="/plain/cases"))
+
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    sql = _floor_sql(dialect)
+
+    @app.route("/floor/<name>")
+    def floor(name: str):
+        params = {"offset": int(request.args.get("offset", 0)), "all": int(request.args.get("all", 1)),
+                  "officer": int(request.args.get("officer", 0)), "number": request.args.get("number", ""),
+                  "pattern": f"%{request.args.get('q', '').lower()}%", "step": int(request.args.get("step", 0)),
+                  "now": dt.datetime.now(dt.timezone.utc), "case_id": int(request.args.get("case_id", 0))}
+        rows = db.session.execute(text(sql[name]), params).all()
+        return render_template_string(FLOOR_TABLE, rows=rows)
+
+    statements: list[str] = []
+    rows_out = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        cases = db.session.execute(select(func.count(Case.id))).scalar_one()
+        officer_id = db.session.execute(select(User.id).where(User.username == OFFICER)).scalar_one()
+        mine = select(AssignmentMember.letter_id).where(AssignmentMember.user_id == officer_id)
+        from admin_app.models import Letter
+
+        officer_case = db.session.execute(select(Letter.case_id).where(Letter.id.in_(mine))
+                                          .order_by(Letter.case_id.desc()).limit(1)).scalar_one()
+        some_case = db.session.execute(select(Case.id).order_by(Case.id).offset(cases // 2).limit(1)).scalar_one()
+        numbers = dict(db.session.execute(select(Case.id, Case.case_number).where(
+            Case.id.in_([officer_case, some_case]))).all())
+        name_part = db.session.execute(select(Victim.full_name).where(Victim.case_id == some_case)
+                                       .limit(1)).scalar_one().split()[-1][:4].lower()
+        db.session.rollback()
+
+    clients = {}
+    for username in ("kepala", OFFICER):
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, f"log in as {username} (the generator's demo staff)"
+        clients[username] = client
+
+    def scenarios(role: str):
+        head = role == "kepala"
+        case_id = some_case if head else officer_case
+        scope = f"all={1 if head else 0}&officer={officer_id}"
+        return {
+            "daftar_kasus_hal1": ("/admin/cases/", "/plain/cases/", f"/floor/list?{scope}"),
+            "daftar_kasus_hal50": ("/admin/cases/?page=49", "/plain/cases/?page=49", f"/floor/list?{scope}&offset=980"),
+            "cari_nomor_kasus": (f"/admin/cases/?search={numbers[case_id]}", f"/plain/cases/?search={numbers[case_id]}",
+                                 f"/floor/case_number?{scope}&number={numbers[case_id]}"),
+            "cari_nama_korban": (f"/admin/cases/?search={name_part}", f"/plain/cases/?search={name_part}",
+                                 f"/floor/name?{scope}&q={name_part}"),
+            "saring_langkah": ("/admin/cases/?flt0_0=3", "/plain/cases/?flt0_0=3", f"/floor/step?{scope}&step=3"),
+            "saring_terlambat": ("/admin/cases/?flt0_2=sekarang", None, f"/floor/overdue?{scope}"),
+            "halaman_kasus": (f"/admin/cases/details/?id={case_id}", f"/plain/cases/details/?id={case_id}",
+                              f"/floor/case?case_id={case_id}"),
+        }
+
+    def timed(client, url) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed
+
+    print(f"{dialect}, {cases} cases, {args.runs} runs each, interleaved")
+    print(f"{'scenario':20s} {'role':9s} {'ours p50':>9s} {'ours p95':>9s} {'plain p95':>10s} {'floor p95':>10s} "
+          f"{'ours/floor':>10s} {'plain/ours':>10s} {'queries':>7s}")
+    for role, client in clients.items():
+        for name, (ours, plain_url, floor_url) in scenarios(role).items():
+            kinds = {"ours": ours, "plain": plain_url, "floor": floor_url}
+            kinds = {k: v for k, v in kinds.items() if v is not None}
+            for url in kinds.values():  # warm the caches once
+                timed(client, url)
+            statements.clear()
+            timed(client, ours)
+            queries = len([s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))])
+            samples: dict[str, list[float]] = {k: [] for k in kinds}
+            for _ in range(args.runs):
+                for kind, url in kinds.items():
+                    samples[kind].append(timed(client, url))
+            figures = {k: _stats(v) for k, v in samples.items()}
+            ours_p50, ours_p95 = figures["ours"]
+            plain_p95 = figures.get("plain", (None, None))[1]
+            floor_p95 = figures["floor"][1]
+            row = {"scenario": name, "role": role, "cases": cases, "db": dialect, "ours_p50_ms": ours_p50,
+                   "ours_p95_ms": ours_p95, "plain_p95_ms": plain_p95, "floor_p95_ms": floor_p95,
+                   "ours_over_floor": round(ours_p95 / max(floor_p95, 0.1), 2),
+                   "plain_over_ours": round(plain_p95 / max(ours_p95, 0.1), 2) if plain_p95 else None,
+                   "queries": queries}
+            rows_out.append(row)
+            print(f"{name:20s} {role:9s} {ours_p50:9.1f} {ours_p95:9.1f} {plain_p95 or float('nan'):10.1f} "
+                  f"{floor_p95:10.1f} {row['ours_over_floor']:10.2f} {row['plain_over_ours'] or float('nan'):10.2f} "
+                  f"{queries:7d}")
+    output = args.json or RESULTS / f"lists-{dialect}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"machine": {"python": platform.python_version(),
+                                              "cpus": __import__("os").cpu_count()},
+                                  "runs": args.runs, "rows": rows_out}, indent=2) + "\n")
+    print(f"written to {output}")
+
+
+if __name__ == "__main__":
+    main()
