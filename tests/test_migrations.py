@@ -7,12 +7,14 @@ from alembic.migration import MigrationContext
 
 from admin_app.extensions import db
 from admin_app.models import Base
+from admin_app.search import alembic_include_name
 
 
 def test_migrations_and_models_agree(app):
     # `app` runs on a database built by `flask db upgrade` (see conftest.build_schema).
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                         "include_name": alembic_include_name})
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

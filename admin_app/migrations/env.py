@@ -94,6 +94,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from admin_app.search import alembic_include_name
+
+        conf_args.setdefault("include_name", alembic_include_name)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

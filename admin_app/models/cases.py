@@ -272,6 +272,10 @@ class PersonMixin:
 
 class Victim(PersonMixin, VersionedMixin, TimestampMixin, Base):
     __tablename__ = "victims"
+    # Name search by part of a name (admin_app/search.py): a pg_trgm GIN index on PostgreSQL; SQLite searches its
+    # FTS5 trigram table instead (migration 0014) and keeps this as a plain index.
+    __table_args__ = (Index("ix_victims_full_name_trgm", "full_name", postgresql_using="gin",
+                            postgresql_ops={"full_name": "gin_trgm_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True, info=AUDITED)

@@ -14,7 +14,7 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
@@ -29,9 +29,11 @@ from admin_app.models import (
     RiskLevel,
     RoleCode,
     Urgency,
+    Victim,
     utcnow,
 )
 from admin_app.models.cases import CASE_NUMBER_RE
+from admin_app.search import search_words, victim_name_matches
 from admin_app.security.audit import describe_changes
 from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file, sees_simfoni_sheet
 from admin_app.sop.deadlines import format_duration
@@ -162,13 +164,22 @@ class CaseView(CaseScopedView):
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # A whole case number is one row of the unique index: looked up exactly, not matched against every case
-        # number and victim name with LIKE.
+        # number and victim name with LIKE (the case list's search; `column_searchable_list` names the columns
+        # for Flask-Admin's search box and its placeholder).
         term = " ".join((search or "").split())
         if CASE_NUMBER_RE.match(term):
-            exact = Case.case_number == term.upper()
-            return (query.filter(exact), count_query.filter(exact) if count_query is not None else None, joins,
-                    count_joins)
-        return super()._apply_search(query, count_query, joins, count_joins, search)
+            wanted = Case.case_number == term.upper()
+        elif search_words(term):
+            # Part of a victim's name through the name index (admin_app/search.py); part of a number only when
+            # the term has a digit (a name part never reads the case numbers).
+            dialect = db.session.get_bind().dialect.name
+            wanted = Case.id.in_(select(Victim.case_id).where(victim_name_matches(term, dialect)))
+            if any(ch.isdigit() for ch in term):
+                wanted = or_(wanted, Case.case_number.ilike(f"%{'%'.join(search_words(term))}%"))
+        else:
+            return query, count_query, joins, count_joins
+        return (query.filter(wanted), count_query.filter(wanted) if count_query is not None else None, joins,
+                count_joins)
 
     def _with_options(self, query):
         # The list shows each case's victims and the clock of its current step: load them with the page, not
