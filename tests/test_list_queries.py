@@ -10,6 +10,7 @@ import re
 import sqlalchemy as sa
 
 from admin_app.extensions import db
+from admin_app.models import Case
 from tests.helpers import count_queries, login
 
 WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
@@ -128,3 +129,23 @@ def test_part_of_a_victims_name_is_found_through_the_name_index(client, builder,
             plan = "\n".join(r[0] for r in connection.exec_driver_sql(
                 "EXPLAIN SELECT id FROM victims WHERE full_name ILIKE '%%sari%%'"))
         assert "ix_victims_full_name_trgm" in plan, plan
+
+
+def test_a_long_list_is_counted_only_up_to_the_cap(client, builder, team, monkeypatch):
+    """No exact COUNT(*) of a large list on every page: the tab says "lebih dari 1.000" (here the cap is 3)."""
+    from admin_app.views import base
+
+    for _ in range(5):
+        builder.register()
+    db.session.commit()
+    login(client, "kepala")
+    assert "Daftar (5)" in client.get("/admin/cases/").get_data(as_text=True)
+    monkeypatch.setattr(base, "LIST_COUNT_CAP", 3)
+    response, statements = _statements(client, "/admin/cases/")
+    page = response.get_data(as_text=True)
+    assert "Daftar (lebih dari 3)" in page
+    assert all(c.case_number in page for c in db.session.execute(sa.select(Case)).scalars())  # the rows are all there
+    counted = [s for s in statements if "count(" in s.lower() and "FROM cases" in s]
+    assert counted and all("LIMIT" in s for s in counted), counted
+    one = db.session.execute(sa.select(Case.case_number)).scalars().first()
+    assert "Daftar (1)" in client.get(f"/admin/cases/?search={one}").get_data(as_text=True)  # under the cap: exact

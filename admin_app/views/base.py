@@ -21,8 +21,9 @@ from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import converts
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Query
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 from wtforms.fields import DateField, DateTimeLocalField, HiddenField
@@ -145,6 +146,26 @@ class JangkauModelConverter(AdminModelConverter):
         return DateField(**field_args)
 
 
+LIST_COUNT_CAP = 1000
+
+
+class AtLeast(int):
+    """A capped list count: Flask-Admin pages with it as a number; the tab reads "Daftar (lebih dari 1.000)"."""
+
+    def __str__(self) -> str:
+        return f"lebih dari {LIST_COUNT_CAP:,}".replace(",", ".")
+
+
+class CappedCountQuery(Query):
+    """The list's count query (filters, search and joins applied by Flask-Admin as usual) counts at most
+    LIST_COUNT_CAP + 1 rows: a list of a hundred thousand cases is not counted to the last row on every page."""
+
+    def scalar(self):
+        rows = self.with_entities(literal_column("1")).order_by(None).limit(LIST_COUNT_CAP + 1).subquery()
+        counted = self.session.execute(select(func.count()).select_from(rows)).scalar_one()
+        return AtLeast(LIST_COUNT_CAP) if counted > LIST_COUNT_CAP else counted
+
+
 class SecureModelView(AccessMixin, ModelView):
     form_base_class = JangkauForm
     model_form_converter = JangkauModelConverter
@@ -174,6 +195,9 @@ class SecureModelView(AccessMixin, ModelView):
         if args.page is not None and not 0 <= args.page <= self.max_page:
             args.page = 0
         return args
+
+    def get_count_query(self):
+        return CappedCountQuery([func.count("*")], session=db.session()).select_from(self.model)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # A search term longer than any name or number is cut: a huge LIKE pattern is refused by SQLite.
