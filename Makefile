@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install check clean
+.PHONY: run test install check clean bench bench-full
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) tidak ditemukan: di Debian, apt-get install python3 python3-venv"; exit 1; }
@@ -68,6 +68,16 @@ check: $(VENV)/.installed-test
 	echo "cannot look up: see above). No vulnerability check was made."; \
 	echo "************************************************************************************************"; \
 	echo "Continuing without the dependency audit: this workplace cannot reach PyPI's advisory API (see SECURITY.md)."
+
+# Speed (bench/README.md): ours against stock Flask-Admin and the single-SQL floor, interleaved. `make bench`: 10k
+# cases on SQLite and PostgreSQL (a few minutes); `make bench-full`: 100k and 1M on both (the 1M data takes a while
+# to generate the first time; it is kept for the next run).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench --cases 10000 --db sqlite
+	$(BIN)/python -m bench --cases 10000 --db postgresql
+
+bench-full: $(VENV)/.installed-test
+	for n in 100000 1000000; do for d in sqlite postgresql; do $(BIN)/python -m bench --cases $$n --db $$d || exit 1; done; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

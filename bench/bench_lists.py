@@ -58,13 +58,26 @@ def _floor_sql(dialect: str) -> dict[str, str]:
     }
 
 
-def main() -> None:  # noqa: C901 - one spelled-out run
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True, help="a database written by bench/generate.py")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, default=None, help="default: bench/results/lists-<database>.json")
     args = parser.parse_args()
+    rows = run(args.database_url, args.runs)
+    write(rows, args.runs, args.json or RESULTS / f"lists-{rows[0]['db']}.json")
 
+
+def write(rows: list[dict], runs: int, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"machine": {"python": platform.python_version(),
+                                              "cpus": __import__("os").cpu_count()},
+                                  "runs": runs, "rows": rows}, indent=2) + "\n")
+    print(f"written to {output}")
+
+
+def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]:  # noqa: C901 - one spelled-out run
+    """Every scenario as the head and as an officer; returns one row per scenario and role."""
     import datetime as dt
 
     from flask import render_template_string, request
@@ -76,7 +89,8 @@ def main() -> None:  # noqa: C901 - one spelled-out run
     from admin_app.extensions import db
     from admin_app.models import AssignmentMember, Case, User, Victim
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url, "PASSWORD_HASH_FAST": True,
+    say = (lambda *a, **k: None) if quiet else print
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH_FAST": True,
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
 
     class PlainCases(ModelView):  # Flask-Admin's defaults, searching what ours searches
@@ -85,7 +99,7 @@ def main() -> None:  # noqa: C901 - one spelled-out run
         column_filters = ("current_step",)
 
     plain = Admin(app, name="Plain", url="/plain", endpoint="plain")
-    plain.add_view(PlainCases(Case, db.session, endpoint="plain_cases", url="/plain/cases"))
+    plain.add_view(PlainCases(Case, db, endpoint="plain_cases", url="/plain/cases"))
 
     with app.app_context():
         dialect = db.engine.dialect.name
@@ -149,8 +163,8 @@ def main() -> None:  # noqa: C901 - one spelled-out run
         assert response.status_code == 200, (url, response.status_code)
         return elapsed
 
-    print(f"{dialect}, {cases} cases, {args.runs} runs each, interleaved")
-    print(f"{'scenario':20s} {'role':9s} {'ours p50':>9s} {'ours p95':>9s} {'plain p95':>10s} {'floor p95':>10s} "
+    say(f"{dialect}, {cases} cases, {runs} runs each, interleaved")
+    say(f"{'scenario':20s} {'role':9s} {'ours p50':>9s} {'ours p95':>9s} {'plain p95':>10s} {'floor p95':>10s} "
           f"{'ours/floor':>10s} {'plain/ours':>10s} {'queries':>7s}")
     for role, client in clients.items():
         for name, (ours, plain_url, floor_url) in scenarios(role).items():
@@ -162,7 +176,7 @@ def main() -> None:  # noqa: C901 - one spelled-out run
             timed(client, ours)
             queries = len([s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))])
             samples: dict[str, list[float]] = {k: [] for k in kinds}
-            for _ in range(args.runs):
+            for _ in range(runs):
                 for kind, url in kinds.items():
                     samples[kind].append(timed(client, url))
             figures = {k: _stats(v) for k, v in samples.items()}
@@ -175,15 +189,10 @@ def main() -> None:  # noqa: C901 - one spelled-out run
                    "plain_over_ours": round(plain_p95 / max(ours_p95, 0.1), 2) if plain_p95 else None,
                    "queries": queries}
             rows_out.append(row)
-            print(f"{name:20s} {role:9s} {ours_p50:9.1f} {ours_p95:9.1f} {plain_p95 or float('nan'):10.1f} "
+            say(f"{name:20s} {role:9s} {ours_p50:9.1f} {ours_p95:9.1f} {plain_p95 or float('nan'):10.1f} "
                   f"{floor_p95:10.1f} {row['ours_over_floor']:10.2f} {row['plain_over_ours'] or float('nan'):10.2f} "
                   f"{queries:7d}")
-    output = args.json or RESULTS / f"lists-{dialect}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"machine": {"python": platform.python_version(),
-                                              "cpus": __import__("os").cpu_count()},
-                                  "runs": args.runs, "rows": rows_out}, indent=2) + "\n")
-    print(f"written to {output}")
+    return rows_out
 
 
 if __name__ == "__main__":

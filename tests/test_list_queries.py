@@ -48,6 +48,12 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     listed = [s for s in _case_selects(statements) if "ORDER BY" in s or "count(" in s.lower()]
     assert listed and not any(WRAPPED_SCOPE.search(s) for s in listed), listed
     assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
+    # a whole case number takes the one-case form of the rule: still hers only
+    found = officer.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
+    assert mine.case_number in found and "Daftar (1)" in found
+    refused = other.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
+    assert f"details/?id={mine.id}&" not in refused and f"details/?id={mine.id}\"" not in refused
+    assert "Daftar (1)" not in refused
 
 
 def test_a_whole_case_number_is_looked_up_exactly(client, builder, team):

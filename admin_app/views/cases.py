@@ -181,6 +181,12 @@ class CaseView(CaseScopedView):
         return (query.filter(wanted), count_query.filter(wanted) if count_query is not None else None, joins,
                 count_joins)
 
+    def _scope(self, query, *, one_case: bool = False):
+        # A whole case number in the search box: the list holds at most that one case, so the need-to-know check
+        # takes the one-case form (that case's letters) instead of building the officer's whole team set.
+        term = " ".join((request.args.get("search") or "").split())
+        return super()._scope(query, one_case=one_case or bool(CASE_NUMBER_RE.match(term)))
+
     def _with_options(self, query):
         # The list shows each case's victims and the clock of its current step: load them with the page, not
         # one query per row.

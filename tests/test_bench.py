@@ -1,0 +1,25 @@
+"""The benchmark runs (at a tiny size, so a broken scenario is found here and not on the day of a full run); it
+measures, it asserts no timing. The query budgets it prints are asserted: a list page runs a fixed, small number
+of statements whatever the size."""
+
+from __future__ import annotations
+
+from bench import bench_lists, generate
+
+LIST_SCENARIOS = {"daftar_kasus_hal1", "daftar_kasus_hal50", "cari_nomor_kasus", "cari_nama_korban", "saring_langkah",
+                  "saring_terlambat"}
+
+
+def test_the_list_bench_runs_every_scenario_as_head_and_officer(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    counts = generate.generate(url, 300)
+    assert counts["cases"] == 300
+    rows = bench_lists.run(url, runs=1, quiet=True)
+    assert {(r["scenario"], r["role"]) for r in rows} == {
+        (s, role) for s in LIST_SCENARIOS | {"halaman_kasus"} for role in ("kepala", "petugas1")}
+    for row in rows:
+        assert row["ours_p95_ms"] > 0 and row["floor_p95_ms"] > 0 and row["queries"] > 0, row
+        if row["scenario"] in LIST_SCENARIOS:
+            assert row["queries"] <= 14, row  # 12 on a list page, 2 more where a search is audited
+        if row["scenario"] != "saring_terlambat":
+            assert row["plain_p95_ms"] > 0, row
