@@ -139,14 +139,14 @@ def test_part_of_a_victims_name_is_found_through_the_name_index(client, builder,
 
 def test_a_long_list_is_counted_only_up_to_the_cap(client, builder, team, monkeypatch):
     """No exact COUNT(*) of a large list on every page: the tab says "lebih dari 1.000" (here the cap is 3)."""
-    from admin_app.views import base
+    from admin_app.views import list_count
 
     for _ in range(5):
         builder.register()
     db.session.commit()
     login(client, "kepala")
     assert "Daftar (5)" in client.get("/admin/cases/").get_data(as_text=True)
-    monkeypatch.setattr(base, "LIST_COUNT_CAP", 3)
+    monkeypatch.setattr(list_count, "LIST_COUNT_CAP", 3)
     response, statements = _statements(client, "/admin/cases/")
     page = response.get_data(as_text=True)
     assert "Daftar (lebih dari 3)" in page

@@ -21,9 +21,8 @@ from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import converts
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Query
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 from wtforms.fields import DateField, DateTimeLocalField, HiddenField
@@ -37,6 +36,7 @@ from admin_app.security.exports import neutralise_formula
 from admin_app.sop.access import visible_case_ids_clause, visible_cases_clause
 from admin_app.sop.process import CaseProcess
 from admin_app.views.auditing import audit, audit_now
+from admin_app.views.list_count import CappedCountQuery
 from admin_app.views.presentation import COMMON_LABELS, EXPORT_FORMATTERS, HIDDEN_COLUMNS, TYPE_FORMATTERS
 from admin_app.views.request_policy import deadline_policy, unit_zone  # noqa: F401 - re-exported
 
@@ -144,26 +144,6 @@ class JangkauModelConverter(AdminModelConverter):
     def convert_date(self, field_args, **extra):
         field_args["widget"] = DateInput()
         return DateField(**field_args)
-
-
-LIST_COUNT_CAP = 1000
-
-
-class AtLeast(int):
-    """A capped list count: Flask-Admin pages with it as a number; the tab reads "Daftar (lebih dari 1.000)"."""
-
-    def __str__(self) -> str:
-        return f"lebih dari {LIST_COUNT_CAP:,}".replace(",", ".")
-
-
-class CappedCountQuery(Query):
-    """The list's count query (filters, search and joins applied by Flask-Admin as usual) counts at most
-    LIST_COUNT_CAP + 1 rows: a list of a hundred thousand cases is not counted to the last row on every page."""
-
-    def scalar(self):
-        rows = self.with_entities(literal_column("1")).order_by(None).limit(LIST_COUNT_CAP + 1).subquery()
-        counted = self.session.execute(select(func.count()).select_from(rows)).scalar_one()
-        return AtLeast(LIST_COUNT_CAP) if counted > LIST_COUNT_CAP else counted
 
 
 class SecureModelView(AccessMixin, ModelView):
@@ -432,8 +412,7 @@ class CaseScopedView(SecureModelView):
         visible = visible_case_ids_clause(self._case_column(), current_user, one_case=one_case)
         return query if visible is None else query.filter(visible)
 
-    def _with_options(self, query):
-        """What a subclass loads with its rows (eager loads), for lists and single rows alike."""
+    def _with_options(self, query):  # what a subclass loads with its rows (lists and single rows alike)
         return query
 
     def case_from_args(self) -> Case:
@@ -462,8 +441,7 @@ class CaseScopedView(SecureModelView):
             return None  # a malformed id is simply not found
         pk = self.model.__mapper__.primary_key[0]
         try:
-            # one row: the need-to-know check reads that row's case only (`one_case`)
-            query = self._scope(self._with_options(super().get_query()), one_case=True)
+            query = self._scope(self._with_options(super().get_query()), one_case=True)  # that row's case only
             found = query.filter(pk == key).one_or_none()
         except SQLAlchemyError:
             db.session.rollback()
