@@ -91,7 +91,7 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
 
     say = (lambda *a, **k: None) if quiet else print
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH_FAST": True,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False})
 
     class PlainCases(ModelView):  # Flask-Admin's defaults, searching what ours searches
         can_view_details = True
