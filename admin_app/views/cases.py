@@ -166,7 +166,7 @@ class CaseView(CaseScopedView):
         # A whole case number is one row of the unique index: looked up exactly, not matched against every case
         # number and victim name with LIKE (the case list's search; `column_searchable_list` names the columns
         # for Flask-Admin's search box and its placeholder).
-        term = " ".join((search or "").split())
+        term = " ".join((search or "")[: self.max_search_length].split())
         if CASE_NUMBER_RE.match(term):
             wanted = Case.case_number == term.upper()
         elif search_words(term):

@@ -165,7 +165,8 @@ class PersonView(OfficerFormsMixin, CaseScopedView):
             return query, count_query, joins, count_joins
         if self.model is Victim and search_words(search):
             # part of a name through the name index (admin_app/search.py), not LIKE over every victim
-            wanted = victim_name_matches(search, db.session.get_bind().dialect.name)
+            wanted = victim_name_matches((search or "")[: self.max_search_length],
+                                         db.session.get_bind().dialect.name)
             return (query.filter(wanted), count_query.filter(wanted) if count_query is not None else None, joins,
                     count_joins)
         return super()._apply_search(query, count_query, joins, count_joins, search)
