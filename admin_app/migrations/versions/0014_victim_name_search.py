@@ -16,20 +16,21 @@ down_revision = '0013'
 branch_labels = None
 depends_on = None
 
-FTS = "victims_name_fts"
+# Written out (no string formatting): the table is victims_name_fts, its triggers victims_name_fts_<event>.
 SQLITE_UP = (
-    f"CREATE VIRTUAL TABLE {FTS} USING fts5(full_name, content='victims', content_rowid='id', tokenize='trigram')",
-    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
-    f"CREATE TRIGGER {FTS}_insert AFTER INSERT ON victims BEGIN "
-    f"INSERT INTO {FTS}(rowid, full_name) VALUES (new.id, new.full_name); END",
-    f"CREATE TRIGGER {FTS}_delete AFTER DELETE ON victims BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, full_name) VALUES ('delete', old.id, old.full_name); END",
-    f"CREATE TRIGGER {FTS}_update AFTER UPDATE OF full_name ON victims BEGIN "
-    f"INSERT INTO {FTS}({FTS}, rowid, full_name) VALUES ('delete', old.id, old.full_name); "
-    f"INSERT INTO {FTS}(rowid, full_name) VALUES (new.id, new.full_name); END",
+    "CREATE VIRTUAL TABLE victims_name_fts USING fts5(full_name, content='victims', content_rowid='id', "
+    "tokenize='trigram')",
+    "INSERT INTO victims_name_fts(victims_name_fts) VALUES ('rebuild')",
+    "CREATE TRIGGER victims_name_fts_insert AFTER INSERT ON victims BEGIN "
+    "INSERT INTO victims_name_fts(rowid, full_name) VALUES (new.id, new.full_name); END",
+    "CREATE TRIGGER victims_name_fts_delete AFTER DELETE ON victims BEGIN "
+    "INSERT INTO victims_name_fts(victims_name_fts, rowid, full_name) VALUES ('delete', old.id, old.full_name); END",
+    "CREATE TRIGGER victims_name_fts_update AFTER UPDATE OF full_name ON victims BEGIN "
+    "INSERT INTO victims_name_fts(victims_name_fts, rowid, full_name) VALUES ('delete', old.id, old.full_name); "
+    "INSERT INTO victims_name_fts(rowid, full_name) VALUES (new.id, new.full_name); END",
 )
-SQLITE_DOWN = (f"DROP TRIGGER {FTS}_update", f"DROP TRIGGER {FTS}_delete", f"DROP TRIGGER {FTS}_insert",
-               f"DROP TABLE {FTS}")
+SQLITE_DOWN = ("DROP TRIGGER victims_name_fts_update", "DROP TRIGGER victims_name_fts_delete",
+               "DROP TRIGGER victims_name_fts_insert", "DROP TABLE victims_name_fts")
 INDEX = "ix_victims_full_name_trgm"
 
 
