@@ -41,6 +41,12 @@ def victim_name_matches(term: str | None, dialect: str) -> ColumnElement[bool]:
     return and_(*clauses) if clauses else true()
 
 
+def searched(clause, query, count_query, joins, count_joins):
+    """A search of our own in a Flask-Admin list (`_apply_search`'s arguments and result): the rows and their
+    count filtered alike by `clause`, Flask-Admin's joins untouched."""
+    return query.filter(clause), (count_query.filter(clause) if count_query is not None else None), joins, count_joins
+
+
 def alembic_include_name(name, type_, parent_names) -> bool:
     """For alembic's comparison of models and database: the FTS5 table and its shadow tables are made by migration
     0014 and maintained by SQLite, not declared as models."""

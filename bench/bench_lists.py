@@ -18,13 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.bench_reports import _stats as timing_stats  # noqa: E402 - after the path
+
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "jangkau-demo"
 OFFICER = "petugas1"
@@ -33,9 +35,8 @@ FLOOR_TABLE = """<table>{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return round(statistics.median(ordered) * 1000, 1), round(p95 * 1000, 1)
+    figures = timing_stats(samples)  # the same p50 / p95 as the reports bench
+    return figures["p50_ms"], figures["p95_ms"]
 
 
 def _floor_sql(dialect: str) -> dict[str, str]:

@@ -91,6 +91,12 @@ def visible_case_ids_clause(case_id_column, user: User, *, one_case: bool = Fals
     return case_id_column.in_(select(Case.id).where(clause))
 
 
+def visible_case(session: Session, user: User, case_id: int) -> Case | None:
+    """The case by id if this user may see it (the one-case form of the rule), else None."""
+    return session.execute(
+        select(Case).where(Case.id == case_id, visible_cases_clause(user, one_case=True))).scalar_one_or_none()
+
+
 def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
     if case_id is None:
         return False

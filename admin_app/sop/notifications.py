@@ -71,7 +71,6 @@ KIND_LABELS = {
     Kind.OVERDUE: "Melewati batas waktu",
     Kind.DIGEST: "Ringkasan harian",
 }
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 def digest_time(value: str) -> dt.time | None:
@@ -214,7 +213,7 @@ class Notifier:
             mine = my_work_clause(head)
             waiting = 0 if mine is None else self.session.execute(
                 select(func.count()).select_from(Case).where(mine)).scalar_one()
-            text = (f"Ringkasan harian {DAYS[local.weekday()]} {local:%d-%m-%Y}: {open_cases} kasus terbuka, "
+            text = (f"Ringkasan harian {local:%d-%m-%Y}: {open_cases} kasus terbuka, "
                     f"{waiting} menunggu Anda, {overdue} langkah melewati batas waktu, {due_today} jatuh tempo "
                     f"hari ini, {new_cases} laporan baru dalam 24 jam terakhir.")
             sent.append(self.send(head, Kind.DIGEST, None, text, text,

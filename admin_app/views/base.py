@@ -33,7 +33,7 @@ from admin_app.extensions import db
 from admin_app.models import Case, RoleCode, utcnow
 from admin_app.security.audit import describe_changes, describe_search
 from admin_app.security.exports import neutralise_formula
-from admin_app.sop.access import visible_case_ids_clause, visible_cases_clause
+from admin_app.sop.access import visible_case, visible_case_ids_clause
 from admin_app.sop.process import CaseProcess
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.list_count import CappedCountQuery
@@ -421,9 +421,7 @@ class CaseScopedView(SecureModelView):
             case_id = int(request.args.get("case_id", ""))
         except ValueError:
             abort(404)
-        case = db.session.execute(
-            select(Case).where(Case.id == case_id, visible_cases_clause(current_user, one_case=True))
-        ).scalar_one_or_none()
+        case = visible_case(db.session, current_user, case_id)
         if case is None:
             abort(404)
         return case

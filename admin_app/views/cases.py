@@ -33,7 +33,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.models.cases import CASE_NUMBER_RE
-from admin_app.search import search_words, victim_name_matches
+from admin_app.search import search_words, searched, victim_name_matches
 from admin_app.security.audit import describe_changes
 from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file, sees_simfoni_sheet
 from admin_app.sop.deadlines import format_duration
@@ -104,6 +104,12 @@ def _fmt_victims(view, context, model, name):
     return ", ".join(v.full_name for v in model.victims) or (model.victim_hint or "-")
 
 
+def whole_case_number(search: str | None) -> str | None:
+    """The case number a search term is, whole (`PJK-2026-00012`, any case, spaces around), else None."""
+    term = " ".join((search or "").split())
+    return term.upper() if CASE_NUMBER_RE.match(term) else None
+
+
 # ---------------------------------------------------------------- the view
 class CaseView(CaseScopedView):
     case_id_attr = "id"
@@ -167,8 +173,8 @@ class CaseView(CaseScopedView):
         # number and victim name with LIKE (the case list's search; `column_searchable_list` names the columns
         # for Flask-Admin's search box and its placeholder).
         term = " ".join((search or "")[: self.max_search_length].split())
-        if CASE_NUMBER_RE.match(term):
-            wanted = Case.case_number == term.upper()
+        if (number := whole_case_number(term)) is not None:
+            wanted = Case.case_number == number
         elif search_words(term):
             # Part of a victim's name through the name index (admin_app/search.py); part of a number only when
             # the term has a digit (a name part never reads the case numbers).
@@ -178,14 +184,13 @@ class CaseView(CaseScopedView):
                 wanted = or_(wanted, Case.case_number.ilike(f"%{'%'.join(search_words(term))}%"))
         else:
             return query, count_query, joins, count_joins
-        return (query.filter(wanted), count_query.filter(wanted) if count_query is not None else None, joins,
-                count_joins)
+        return searched(wanted, query, count_query, joins, count_joins)
 
     def _scope(self, query, *, one_case: bool = False):
         # A whole case number in the search box: the list holds at most that one case, so the need-to-know check
         # takes the one-case form (that case's letters) instead of building the officer's whole team set.
-        term = " ".join((request.args.get("search") or "").split())
-        return super()._scope(query, one_case=one_case or bool(CASE_NUMBER_RE.match(term)))
+        one = whole_case_number(request.args.get("search")) is not None
+        return super()._scope(query, one_case=one_case or one)
 
     def _with_options(self, query):
         # The list shows each case's victims and the clock of its current step: load them with the page, not

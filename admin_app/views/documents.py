@@ -49,7 +49,7 @@ from admin_app.models import (
     SignedScan,
     User,
 )
-from admin_app.sop.access import acts_on_case, sees_full_case_file, visible_case_ids_clause, visible_cases_clause
+from admin_app.sop.access import acts_on_case, can_view_case, sees_full_case_file, visible_case, visible_case_ids_clause
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, ProtectedView, unit_zone
 from admin_app.views.kop_logo import KopLogoRoutes
@@ -384,9 +384,7 @@ class GeneratedDocumentView(CaseScopedView):
         return visible_document(document_id)
 
     def _case(self, case_id: int) -> Case:
-        case = db.session.execute(
-            select(Case).where(Case.id == case_id, visible_cases_clause(current_user, one_case=True))
-        ).scalar_one_or_none()
+        case = visible_case(db.session, current_user, case_id)
         if case is None:
             if db.session.get(Case, case_id) is not None:
                 audit("refused", object_type="cases", object_id=case_id, outcome="refused", detail={"url": request.path})
@@ -459,9 +457,7 @@ class CaseDocuments:
 def official_documents(case: Case) -> CaseDocuments:
     """The case page's "Dokumen resmi" section for the current user (template global)."""
     user = current_user
-    if not user.is_authenticated or not db.session.execute(
-        select(Case.id).where(Case.id == case.id, visible_cases_clause(user, one_case=True))
-    ).first():
+    if not user.is_authenticated or not can_view_case(db.session, user, case.id):
         return CaseDocuments([], False)
     slots = case_documents(db.session, case, allowed_doc_types(user))
     signed = [d.id for s in slots if takes_signed_scans(s.doc_type) for d in s.generated]

@@ -31,7 +31,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.models.encryption import mask, nik_index
-from admin_app.search import search_words, victim_name_matches
+from admin_app.search import search_words, searched, victim_name_matches
 from admin_app.sop.errors import ProcessError
 from admin_app.sop.validation import (
     FieldInvalid,
@@ -158,17 +158,12 @@ class PersonView(OfficerFormsMixin, CaseScopedView):
         # A full NIK is searched exactly through its keyed hash (the NIK itself is encrypted).
         digits = re.sub(r"[\s.\-]", "", search or "")
         if re.fullmatch(r"\d{16}", digits):
-            wanted = nik_index(digits)
-            query = query.filter(self.model.nik_hash == wanted)
-            if count_query is not None:
-                count_query = count_query.filter(self.model.nik_hash == wanted)
-            return query, count_query, joins, count_joins
+            return searched(self.model.nik_hash == nik_index(digits), query, count_query, joins, count_joins)
         if self.model is Victim and search_words(search):
             # part of a name through the name index (admin_app/search.py), not LIKE over every victim
             wanted = victim_name_matches((search or "")[: self.max_search_length],
                                          db.session.get_bind().dialect.name)
-            return (query.filter(wanted), count_query.filter(wanted) if count_query is not None else None, joins,
-                    count_joins)
+            return searched(wanted, query, count_query, joins, count_joins)
         return super()._apply_search(query, count_query, joins, count_joins, search)
 
     def _ensure_editable(self, case):
