@@ -10,10 +10,12 @@ import re
 import sqlalchemy as sa
 
 from admin_app.extensions import db
-from admin_app.models import Case
+from admin_app.models import Case, User
+from admin_app.sop.access import visible_cases_clause
 from tests.helpers import count_queries, login
 
 WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
+TEAM_SET = re.compile(r"cases\.id IN \(SELECT letters\.case_id", re.IGNORECASE)
 
 
 def _statements(client, url):
@@ -47,13 +49,32 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     assert mine.case_number in response.get_data(as_text=True)
     listed = [s for s in _case_selects(statements) if "ORDER BY" in s or "count(" in s.lower()]
     assert listed and not any(WRAPPED_SCOPE.search(s) for s in listed), listed
+    # the team test per case (a correlated EXISTS), never the officer's whole team set built first
+    assert all(TEAM_SET.search(s) is None and "EXISTS" in s for s in listed), listed
     assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
-    # a whole case number takes the one-case form of the rule: still hers only
+    # a whole case number: still hers only
     found = officer.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
     assert mine.case_number in found and "Daftar (1)" in found
     refused = other.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
     assert f"details/?id={mine.id}&" not in refused and f"details/?id={mine.id}\"" not in refused
     assert "Daftar (1)" not in refused
+
+
+def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builder, team):
+    """The plan, not the timing: newest first from ix_cases_received_at with the team test per case, no sort of
+    the officer's whole set (SQLite's EXPLAIN QUERY PLAN; PostgreSQL chooses by its statistics, which a test's
+    few rows do not have). The step filter reads its own index range in the same order."""
+    builder.walk(builder.register(), 3)
+    db.session.commit()
+    if db.engine.dialect.name != "sqlite":
+        return
+    officer = db.session.execute(sa.select(User).where(User.username == "petugas1")).scalar_one()
+    page = sa.select(Case.id).where(visible_cases_clause(officer)).order_by(Case.received_at.desc()).limit(20)
+    for query, index in ((page, "ix_cases_received_at"),
+                         (page.where(Case.current_step == 3), "ix_cases_step_received")):
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = " | ".join(row[3] for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+        assert index in plan and "TEMP B-TREE" not in plan and "LIST SUBQUERY" not in plan, plan
 
 
 def test_a_whole_case_number_is_looked_up_exactly(client, builder, team):

@@ -23,7 +23,7 @@ from admin_app.views.web import MIGRATIONS_DIR
 from tests.conftest import IsolatedClient, _pg_admin_engine, missing_service, pg_base_url
 from tests.helpers import login
 
-PREVIOUS_RELEASE_HEAD = "0012"  # the schema of the release that landed last (stop 18: issue 13)
+PREVIOUS_RELEASE_HEAD = "0014"  # the schema of the release that landed last (stop 19: issue 14, issue 15 part 1)
 NIK = "3671055205900003"
 PHONE = "+6281234567003"
 NAME = "Ratna Sari Dewi"

@@ -408,8 +408,8 @@ class CaseScopedView(SecureModelView):
     def _case_column(self):
         return getattr(self.model, self.case_id_attr)
 
-    def _scope(self, query, *, one_case: bool = False):
-        visible = visible_case_ids_clause(self._case_column(), current_user, one_case=one_case)
+    def _scope(self, query):
+        visible = visible_case_ids_clause(self._case_column(), current_user)
         return query if visible is None else query.filter(visible)
 
     def _with_options(self, query):  # what a subclass loads with its rows (lists and single rows alike)
@@ -439,7 +439,7 @@ class CaseScopedView(SecureModelView):
             return None  # a malformed id is simply not found
         pk = self.model.__mapper__.primary_key[0]
         try:
-            query = self._scope(self._with_options(super().get_query()), one_case=True)  # that row's case only
+            query = self._scope(self._with_options(super().get_query()))
             found = query.filter(pk == key).one_or_none()
         except SQLAlchemyError:
             db.session.rollback()

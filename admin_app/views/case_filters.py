@@ -25,7 +25,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.reports.dashboard import due_soon_clause, overdue_now_clause, waiting_for_clause
-from admin_app.sop.access import team_case_ids
+from admin_app.sop.access import on_team_of_case
 from admin_app.sop.process import awaiting_emergency_clause
 from admin_app.sop.steps import steps_of
 
@@ -130,7 +130,7 @@ class OfficerFilter(_ReferenceOptions, BaseSQLAFilter):
             officer_id = int(value)
         except (TypeError, ValueError):
             return query.filter(False)
-        return query.filter(Case.id.in_(team_case_ids(officer_id)))
+        return query.filter(on_team_of_case(officer_id))
 
     def operation(self):
         return "sama dengan"

@@ -186,12 +186,6 @@ class CaseView(CaseScopedView):
             return query, count_query, joins, count_joins
         return searched(wanted, query, count_query, joins, count_joins)
 
-    def _scope(self, query, *, one_case: bool = False):
-        # A whole case number in the search box: the list holds at most that one case, so the need-to-know check
-        # takes the one-case form (that case's letters) instead of building the officer's whole team set.
-        one = whole_case_number(request.args.get("search")) is not None
-        return super()._scope(query, one_case=one_case or one)
-
     def _with_options(self, query):
         # The list shows each case's victims and the clock of its current step: load them with the page, not
         # one query per row.

@@ -296,7 +296,7 @@ def _template_code(text: str) -> Markup:
 
 def find_visible_document(document_id: int) -> GeneratedDocument | None:
     """The generated document if the current user may see its case and its type, else None."""
-    visible = visible_case_ids_clause(GeneratedDocument.case_id, current_user, one_case=True)
+    visible = visible_case_ids_clause(GeneratedDocument.case_id, current_user)
     return db.session.execute(
         select(GeneratedDocument).where(
             GeneratedDocument.id == document_id,
@@ -375,8 +375,8 @@ class GeneratedDocumentView(CaseScopedView):
         ]
         super().__init__(*args, **kwargs)
 
-    def _scope(self, query, *, one_case: bool = False):
-        return super()._scope(query, one_case=one_case).filter(
+    def _scope(self, query):
+        return super()._scope(query).filter(
             GeneratedDocument.doc_type.in_(allowed_doc_types(current_user)))
 
     # -- fetching one document / one case, below the screen
