@@ -51,6 +51,8 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     assert listed and not any(WRAPPED_SCOPE.search(s) for s in listed), listed
     # the team test per case (a correlated EXISTS), never the officer's whole team set built first
     assert all(TEAM_SET.search(s) is None and "EXISTS" in s for s in listed), listed
+    # ... with the OFFSET that keeps PostgreSQL from hashing it back into the whole set (sop/access.py)
+    assert all(re.search(r"EXISTS \(SELECT letters\.id\b.*?\bOFFSET\b", s, re.S) for s in listed), listed
     assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
     # a whole case number: still hers only
     found = officer.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)

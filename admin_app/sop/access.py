@@ -53,9 +53,15 @@ def on_team_of_case(user_id: int) -> ColumnElement[bool]:
     EXISTS, two index lookups per case (letters by case, members by letter and user). Every team test of a case
     query takes this form, not `Case.id IN (the officer's team cases)`: the IN set is built whole for each
     statement (a tenth of all cases, 100,000 at a million) before the first row, while the EXISTS lets a list
-    walk the date index newest first and stop at its page (20 rows: about 200 cases read, at any size)."""
-    return _issued_assignments(AssignmentLetter.id).where(AssignmentLetter.case_id == Case.id,
-                                                          AssignmentMember.user_id == user_id).exists()
+    walk the date index newest first and stop at its page (20 rows: about 200 cases read, at any size).
+
+    The `OFFSET 0` is for PostgreSQL: without it the planner turns the EXISTS into a hashed subplan, the whole
+    team set again, because it costs the per-case form for every case rather than for the rows a page reads
+    (100k cases: 27 ms instead of 0.5 ms). A subquery with an OFFSET is not rewritten (simplify_EXISTS_query);
+    SQLite runs it as the same per-case lookup."""
+    return (_issued_assignments(AssignmentLetter.id)
+            .where(AssignmentLetter.case_id == Case.id, AssignmentMember.user_id == user_id)
+            .offset(0).exists())
 
 
 def visible_cases_clause(user: User) -> ColumnElement[bool]:
