@@ -74,9 +74,15 @@ def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builde
     page = sa.select(Case.id).where(visible_cases_clause(officer)).order_by(Case.received_at.desc()).limit(20)
     for query, index in ((page, "ix_cases_received_at"),
                          (page.where(Case.current_step == 3), "ix_cases_step_received")):
-        compiled = query.compile(db.engine)
-        params = tuple(compiled.params[name] for name in compiled.positiontup)
-        rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params)
+        sent = []
+        record = lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            db.session.execute(query).all()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        statement, parameters = sent[-1]
+        rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
         plan = " | ".join(row[3] for row in rows)
         assert index in plan and "TEMP B-TREE" not in plan and "LIST SUBQUERY" not in plan, plan
 
