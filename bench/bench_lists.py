@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_reports import _stats as timing_stats  # noqa: E402 - after the path
+from bench import generate  # noqa: E402 - after the path
+from bench.bench_reports import _stats as timing_stats  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "jangkau-demo"
@@ -40,21 +41,36 @@ def _stats(samples: list[float]) -> tuple[float, float]:
 
 
 def _floor_sql(dialect: str) -> dict[str, str]:
-    """The best single statement per page: 20 rows with their victims' names, newest first."""
+    """The best single statement per page: 20 rows with their victims' names, newest first. The officer's team
+    test is the per-case EXISTS the app uses (sop/access.py: the fastest form found, on both databases)."""
     names = "group_concat(v.full_name, ', ')" if dialect == "sqlite" else "string_agg(v.full_name, ', ')"
     row = (f"SELECT c.id, c.case_number, c.received_at, c.current_step, c.status, "
            f"(SELECT {names} FROM victims v WHERE v.case_id = c.id) AS victims FROM cases c")
-    team = ("c.id IN (SELECT l.case_id FROM letters l JOIN assignment_members m ON m.letter_id = l.id "
-            "WHERE m.user_id = :officer AND l.status = 'terbit')")
+    fence = "LIMIT -1 OFFSET 0" if dialect == "sqlite" else "OFFSET 0"
+    team = ("EXISTS (SELECT 1 FROM letters l JOIN assignment_members m ON m.letter_id = l.id "
+            "WHERE l.case_id = {case} AND m.user_id = :officer AND l.status = 'terbit' " + fence + ")")
+    seen = "(:all = 1 OR " + team.format(case="c.id") + ")"
     page = " ORDER BY c.received_at DESC LIMIT 20 OFFSET :offset"
     return {
-        "list": row + " WHERE :all = 1 OR " + team + page,
-        "case_number": row + " WHERE c.case_number = :number AND (:all = 1 OR " + team + ")",
-        "name": row + " WHERE (:all = 1 OR " + team + ") AND c.id IN (SELECT case_id FROM victims WHERE "
+        "list": row + " WHERE " + seen + page,
+        "case_number": row + " WHERE c.case_number = :number AND " + seen,
+        "name": row + " WHERE " + seen + " AND c.id IN (SELECT case_id FROM victims WHERE "
                       "lower(full_name) LIKE :pattern)" + page,
-        "step": row + " WHERE c.current_step = :step AND (:all = 1 OR " + team + ")" + page,
-        "overdue": row + " WHERE (:all = 1 OR " + team + ") AND c.id IN (SELECT s.case_id FROM case_steps s "
+        "step": row + " WHERE c.current_step = :step AND " + seen + page,
+        "overdue": row + " WHERE " + seen + " AND c.id IN (SELECT s.case_id FROM case_steps s "
                          "WHERE s.completed_at IS NULL AND s.due_at < :now)" + page,
+        "risk": row + " WHERE " + seen + " AND c.id IN (SELECT case_id FROM risk_assessments "
+                      "WHERE final_level = :value)" + page,
+        "violence": row + " WHERE " + seen + " AND c.id IN (SELECT case_id FROM case_violence_types "
+                          "WHERE violence_type_id = :value)" + page,
+        "kecamatan": row + " WHERE " + seen + " AND c.incident_region_id IN (SELECT id FROM regions "
+                           "WHERE parent_id = :value OR id = :value)" + page,
+        "officer": row + " WHERE " + seen + " AND " + team.format(case="c.id").replace(":officer", ":value") + page,
+        "reported": row + " WHERE " + seen + " AND c.reported_date BETWEEN :start AND :end" + page,
+        "by_number": row + " WHERE " + seen + " ORDER BY c.case_number DESC LIMIT 20",
+        "my_work": row + " WHERE c.status = 'terbuka' AND " + seen + " ORDER BY c.received_at LIMIT 200",
+        "nik": "SELECT v.id, v.full_name, v.case_id FROM victims v WHERE v.nik_hash = :hash AND (:all = 1 OR "
+               + team.format(case="v.case_id") + ")",
         "case": row + " WHERE c.id = :case_id",
     }
 
@@ -88,11 +104,11 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
 
     from admin_app import create_app
     from admin_app.extensions import db
-    from admin_app.models import AssignmentMember, Case, User, Victim
+    from admin_app.models import AssignmentMember, Case, Region, RegionLevel, User, Victim, ViolenceType
+    from admin_app.models.encryption import nik_index
 
     say = (lambda *a, **k: None) if quiet else print
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "PASSWORD_HASH_FAST": True,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app({**generate.app_config(database_url), "WTF_CSRF_ENABLED": False})
 
     class PlainCases(ModelView):  # Flask-Admin's defaults, searching what ours searches
         can_view_details = True
@@ -108,11 +124,18 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
 
     @app.route("/floor/<name>")
     def floor(name: str):
-        params = {"offset": int(request.args.get("offset", 0)), "all": int(request.args.get("all", 1)),
-                  "officer": int(request.args.get("officer", 0)), "number": request.args.get("number", ""),
-                  "pattern": f"%{request.args.get('q', '').lower()}%", "step": int(request.args.get("step", 0)),
-                  "now": dt.datetime.now(dt.timezone.utc), "case_id": int(request.args.get("case_id", 0))}
-        rows = db.session.execute(text(sql[name]), params).all()
+        args = request.args
+        params = {"offset": int(args.get("offset", 0)), "all": int(args.get("all", 1)),
+                  "officer": int(args.get("officer", 0)), "number": args.get("number", ""),
+                  "pattern": f"%{args.get('q', '').lower()}%", "step": int(args.get("step", 0)),
+                  "now": dt.datetime.now(dt.timezone.utc), "case_id": int(args.get("case_id", 0)),
+                  "value": args.get("value", ""), "start": args.get("start", ""), "end": args.get("end", ""),
+                  "hash": nik_index(args.get("nik", "")) or ""}
+        if params["value"].isdigit():
+            params["value"] = int(params["value"])
+        statement = text(sql[name])
+        params = {k: v for k, v in params.items() if f":{k}" in sql[name]}
+        rows = db.session.execute(statement, params).all()
         return render_template_string(FLOOR_TABLE, rows=rows)
 
     statements: list[str] = []
@@ -131,6 +154,16 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
             Case.id.in_([officer_case, some_case]))).all())
         name_part = db.session.execute(select(Victim.full_name).where(Victim.case_id == some_case)
                                        .limit(1)).scalar_one().split()[-1][:4].lower()
+        officer_cases = select(Letter.case_id).where(Letter.id.in_(mine))
+        niks = {case_id: db.session.execute(select(Victim.nik).where(Victim.nik.is_not(None), among)
+                                            .order_by(Victim.case_id.desc()).limit(1)).scalar_one()
+                for case_id, among in ((officer_case, Victim.case_id.in_(officer_cases)),
+                                       (some_case, Victim.case_id <= some_case))}
+        violence = db.session.execute(select(ViolenceType.id).order_by(ViolenceType.sort_order).limit(1)).scalar_one()
+        kecamatan = db.session.execute(select(Region.id).where(Region.level == RegionLevel.KECAMATAN)
+                                       .order_by(Region.id).limit(1)).scalar_one()
+        month = db.session.execute(select(func.max(Case.reported_date))).scalar_one().replace(day=1)
+        month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         db.session.rollback()
 
     clients = {}
@@ -153,6 +186,16 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
                                  f"/floor/name?{scope}&q={name_part}"),
             "saring_langkah": ("/admin/cases/?flt0_0=3", "/plain/cases/?flt0_0=3", f"/floor/step?{scope}&step=3"),
             "saring_terlambat": ("/admin/cases/?flt0_2=sekarang", None, f"/floor/overdue?{scope}"),
+            "saring_risiko": ("/admin/cases/?flt0_3=tinggi", None, f"/floor/risk?{scope}&value=tinggi"),
+            "saring_bentuk": (f"/admin/cases/?flt0_4={violence}", None, f"/floor/violence?{scope}&value={violence}"),
+            "saring_kecamatan": (f"/admin/cases/?flt0_5={kecamatan}", None,
+                                 f"/floor/kecamatan?{scope}&value={kecamatan}"),
+            "saring_petugas": (f"/admin/cases/?flt0_6={officer_id}", None, f"/floor/officer?{scope}&value={officer_id}"),
+            "saring_tanggal": (f"/admin/cases/?flt0_8={month.isoformat()}+to+{month_end.isoformat()}", None,
+                               f"/floor/reported?{scope}&start={month.isoformat()}&end={month_end.isoformat()}"),
+            "urut_nomor": ("/admin/cases/?sort=0&desc=1", "/plain/cases/?sort=0&desc=1", f"/floor/by_number?{scope}"),
+            "tugas_saya": ("/admin/", None, f"/floor/my_work?{scope}"),
+            "cari_nik": (f"/admin/victims/?search={niks[case_id]}", None, f"/floor/nik?{scope}&nik={niks[case_id]}"),
             "halaman_kasus": (f"/admin/cases/details/?id={case_id}", f"/plain/cases/details/?id={case_id}",
                               f"/floor/case?case_id={case_id}"),
         }

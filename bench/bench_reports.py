@@ -176,9 +176,9 @@ def main() -> None:
     from admin_app.reports.dashboard import dashboard_figures
     from admin_app.reports.periods import Period
     from admin_app.reports.recaps import build_recap
+    from bench.generate import app_config
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": args.database_url, "PASSWORD_HASH_FAST": True,
-                      "WTF_CSRF_ENABLED": False, "CLOCK": lambda: NOW.timestamp()})
+    app = create_app({**app_config(args.database_url), "WTF_CSRF_ENABLED": False, "CLOCK": lambda: NOW.timestamp()})
     year = Period.year(YEAR)
     begin, end = year.utc_bounds(WIB)
     results: dict[str, dict] = {}

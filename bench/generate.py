@@ -7,7 +7,10 @@ seven, step 2 sometimes returned to step 1 and run again), and from step 3 on th
 identification and risk assessment per victim and the intervention plan. About nine cases in ten are finished;
 the open ones are the most recent, spread over the six steps. Reporting dates cover the two years before `--now`.
 
-The step history is what the reports read; identifiers are left empty (the performance issue adds them).
+Victims carry Indonesian names (a given name and a family name from short lists, so a part of a name matches
+many victims, as "sari" does in a real register), and most an NIK and a phone number, encrypted and hashed by the
+real code (`EncryptedString`, `nik_index`). The scratch data is encrypted with fixed bench keys (`app_config`), so
+the bench's app, in another process, reads what the generator wrote.
 Run:  .venv/bin/python bench/generate.py --cases 100000 --database-url sqlite:////tmp/bench-100k.sqlite3
 """
 
@@ -29,6 +32,31 @@ OFFICERS = 10
 STEP_MINUTES = {1: 10, 2: 20, 4: 20, 5: 10, 6: 30}  # step 3: two working days, taken as two days here
 
 
+GIVEN_NAMES = ("Siti", "Nur", "Dewi", "Sri", "Putri", "Ayu", "Rina", "Wulan", "Indah", "Fitri", "Lestari", "Mega",
+               "Ratna", "Yuni", "Eka", "Dian", "Maya", "Nadia", "Aisyah", "Salsabila", "Zahra", "Aulia", "Intan",
+               "Kartika", "Rizky", "Bayu", "Dimas", "Fajar", "Adit", "Raka")
+FAMILY_NAMES = ("Rahayu", "Sari", "Wati", "Lestari", "Handayani", "Susanti", "Kusuma", "Pratiwi", "Utami",
+                "Anggraini", "Permata", "Safitri", "Hidayat", "Nugroho", "Saputra", "Maharani", "Puspita",
+                "Rahmawati", "Ningsih", "Wijaya", "Setiawan", "Hasanah", "Amalia", "Oktaviani", "Purnama")
+NIK_SHARE = 0.7  # victims with a known NIK; the rest came without papers
+PHONE_SHARE = 0.5
+
+
+def app_config(url: str) -> dict:
+    """The app settings of every bench process on generated data: the test environment with fixed data keys (the
+    generator and the bench are two processes; the test environment's keys are made per process). Scratch data
+    only: never a real database's keys."""
+    import base64
+    import hashlib
+
+    def key(name: str) -> str:
+        return base64.b64encode(hashlib.sha256(f"jangkau-bench-{name}".encode()).digest()).decode()
+
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_FAST": True,
+            "JANGKAU_DATA_KEYS": f"bench:{key('data')}", "JANGKAU_DATA_KEY_ID": "bench",
+            "JANGKAU_HMAC_KEY": key("hmac"), "JANGKAU_AUDIT_KEY": key("audit")}
+
+
 def _setup(url: str):
     from flask_migrate import upgrade
 
@@ -37,7 +65,7 @@ def _setup(url: str):
     from admin_app.seeding.demo import load_demo_users
     from admin_app.seeding.reference import load_reference_data
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_FAST": True})
+    app = create_app(app_config(url))
     with app.app_context():
         upgrade()
         load_reference_data(db.session)
@@ -91,6 +119,7 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
         user_roles,
     )
     from admin_app.models.cases import CASE_NUMBER_PREFIX
+    from admin_app.models.encryption import nik_index
     from admin_app.models.letters import Letter
 
     started = time.perf_counter()
@@ -187,8 +216,12 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
                 child = rng.random() < 0.45
                 years = rng.randint(1, 17) if child else rng.randint(18, 65)
                 victims.append(ids["victim"])
+                nik = f"3671{rng.randint(0, 99_999_999_999):012d}" if rng.random() < NIK_SHARE else None
                 add("victims", dict(
-                    id=ids["victim"], case_id=case_id, full_name=f"Korban {ids['victim']}",
+                    id=ids["victim"], case_id=case_id,
+                    full_name=f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}",
+                    nik=nik, nik_hash=nik_index(nik),
+                    phone=f"+628{rng.randint(100_000_000, 999_999_999)}" if rng.random() < PHONE_SHARE else None,
                     sex="P" if not child or rng.random() < 0.75 else "L",
                     birth_date=reported - dt.timedelta(days=years * 365 + rng.randint(0, 300)),
                     education_id=rng.choice(ref["education"]), occupation_id=rng.choice(ref["occupation"]),
