@@ -26,3 +26,15 @@ def test_the_list_bench_runs_every_scenario_as_head_and_officer(tmp_path):
             assert row["queries"] <= 14, row  # 12 on a list page, 2 more where a search is audited
         if row["scenario"] in WITH_PLAIN:
             assert row["plain_p95_ms"] > 0, row
+
+
+def test_the_load_bench_drives_gunicorn_with_logged_in_users(tmp_path, monkeypatch):
+    """`python -m bench.load` at a tiny size: gunicorn starts on the scratch data, the users log in and get only
+    the answers the pages give (no 500, no refused page, no lost request), and the workers' memory is read."""
+    from bench import load
+
+    monkeypatch.setenv("JANGKAU_BENCH_DIR", str(tmp_path))
+    result = load.run(300, "sqlite", users=6, seconds=4, workers=2, threads=2)
+    assert result["errors"] == 0, result["error_examples"]
+    assert result["requests"] > 20 and {"halaman_kasus", "daftar_kasus"} <= set(result["kinds"]), result
+    assert len(result["worker_rss_mb"]) == 2 and all(mb > 0 for mb in result["worker_rss_mb"]), result

@@ -9,7 +9,7 @@ A user with several roles sees the union.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, event, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import True_
@@ -106,13 +106,34 @@ def visible_case(session: Session, user: User, case_id: int) -> Case | None:
 def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
     if case_id is None:
         return False
-    return bool(session.execute(select(exists().where(Case.id == case_id,
-                                                      visible_cases_clause(user)))).scalar())
+    return _remembered(session, ("view", getattr(user, "id", None), case_id), lambda: bool(session.execute(
+        select(exists().where(Case.id == case_id, visible_cases_clause(user)))).scalar()))
+
+
+# The answers of `can_view_case` and `is_on_team`, kept in the session until it writes or its transaction ends: a
+# case page asks them for every action it may offer (a dozen times), the database is asked once.
+_ANSWERS = "jangkau.access.answers"
+
+
+def _remembered(session: Session, key: tuple, ask) -> bool:
+    answers = session.info.setdefault(_ANSWERS, {})
+    if key not in answers:
+        answers[key] = ask()
+    return answers[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_answers(session: Session, *_args) -> None:
+    session.info.pop(_ANSWERS, None)
 
 
 def is_on_team(session: Session, user: User, case_id: int) -> bool:
     query = team_case_ids(user.id).where(AssignmentLetter.case_id == case_id)
-    return bool(session.execute(select(query.exists())).scalar())
+    return _remembered(session, ("team", user.id, case_id),
+                       lambda: bool(session.execute(select(query.exists())).scalar()))
 
 
 def acts_on_case(session: Session, user: User, case_id: int) -> bool:
