@@ -123,3 +123,27 @@ def test_admin_strings_are_in_indonesian(client, login_as):
     html = client.get("/admin/users/").get_data(as_text=True)
     assert "Tambah" in html or "Buat" in html
     assert "Create" not in html
+
+
+def test_access_answers_are_remembered_only_until_the_session_writes(app, builder, team):
+    """A case page asks `is_on_team` / `can_view_case` a dozen times: the database once. A letter cancelled in the
+    same session (pending or flushed) is seen at once, never an answer from before it."""
+    from admin_app.models import AssignmentLetter, LetterStatus
+    from admin_app.sop.access import can_view_case, is_on_team
+    from tests.helpers import count_queries
+
+    case = builder.walk(builder.register(), 3)
+    db.session.commit()
+    officer = team.officers[0]
+    with count_queries(db.engine) as counted:
+        answers = {(is_on_team(db.session, officer, case.id), can_view_case(db.session, officer, case.id))
+                   for _ in range(10)}
+    asked = [s for s in counted.statements if "EXISTS" in s]
+    assert answers == {(True, True)} and len(asked) == 2, asked
+    letter = db.session.execute(sa.select(AssignmentLetter).where(AssignmentLetter.case_id == case.id)).scalar_one()
+    letter.status = LetterStatus.CANCELLED  # pending, not flushed
+    letter.cancel_reason = "uji"
+    assert not is_on_team(db.session, officer, case.id)
+    assert not can_view_case(db.session, officer, case.id)
+    db.session.rollback()
+    assert is_on_team(db.session, officer, case.id)

@@ -116,10 +116,12 @@ _ANSWERS = "jangkau.access.answers"
 
 
 def _remembered(session: Session, key: tuple, ask) -> bool:
-    answers = session.info.setdefault(_ANSWERS, {})
-    if key not in answers:
-        answers[key] = ask()
-    return answers[key]
+    answers = session.info.get(_ANSWERS, {})
+    if key in answers and not (session.new or session.dirty or session.deleted):
+        return answers[key]
+    answer = ask()  # with changes pending, the query flushes them first (and so forgets the older answers)
+    session.info.setdefault(_ANSWERS, {})[key] = answer
+    return answer
 
 
 @event.listens_for(Session, "after_flush")
