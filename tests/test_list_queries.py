@@ -152,6 +152,9 @@ def test_part_of_a_victims_name_is_found_through_the_name_index(client, builder,
     assert found("Lama")[0] == set()
     assert found("ku")[0] == {other.case_number}  # two letters: no trigram, a plain LIKE
     assert found("%")[0] == {sari.case_number, other.case_number, renamed.case_number}  # not a pattern: no filter
+    assert found("sari kusu")[0] == set()  # every word: no name has both
+    assert found('dewi" OR "kusu')[0] == set()  # quotes are letters of a word, never the index's query language
+    assert found("NEAR(sari")[0] == set() and found("sari*")[0] == set()
     # the victims list searches the same way
     response = client.get("/admin/victims/?search=sarin")
     assert f"details/?id={renamed.victims[0].id}" in response.get_data(as_text=True)
@@ -192,6 +195,7 @@ def test_a_huge_or_odd_search_is_cut_and_answered(client, builder, team):
     builder.register()
     db.session.commit()
     login(client, "kepala")
-    for term in ("ab " * 300, "x" * 900, "'; DROP TABLE victims; --", "%_%\\", "\u200b\u200b", "PJK-2026-" + "9" * 60):
+    for term in ("ab " * 300, "x" * 900, "'; DROP TABLE victims; --", "%_%\\", "\u200b\u200b", "PJK-2026-" + "9" * 60,
+                 'sari" OR "dewi', "NEAR(sari dewi)", "sar* ^dew -kus", '"""', "AND OR NOT"):
         for path in ("/admin/cases/", "/admin/victims/"):
             assert client.get(path, query_string={"search": term}).status_code == 200, (path, term[:20])
