@@ -199,3 +199,19 @@ def test_a_huge_or_odd_search_is_cut_and_answered(client, builder, team):
                  'sari" OR "dewi', "NEAR(sari dewi)", "sar* ^dew -kus", '"""', "AND OR NOT"):
         for path in ("/admin/cases/", "/admin/victims/"):
             assert client.get(path, query_string={"search": term}).status_code == 200, (path, term[:20])
+
+
+def test_the_case_page_asks_each_question_once(app, builder, team):
+    """The case page checks a dozen actions and documents: may this user see the case, is she on its team, which
+    field documents and Surat Tugas it has. Each is read once (sop/memo.py), for the head and for an officer."""
+    case = builder.walk(builder.register(), 5)
+    db.session.commit()
+    for username in ("kepala", "petugas1"):
+        client = app.test_client()
+        login(client, username)
+        client.get(f"/admin/cases/details/?id={case.id}")
+        _response, statements = _statements(client, f"/admin/cases/details/?id={case.id}")
+        team_checks = [s for s in statements if "assignment_members" in s and "EXISTS" in s]
+        field_reads = [s for s in statements if s.startswith("SELECT complaints.id, complaints.complaint_date")]
+        assert len(team_checks) <= 3 and len(field_reads) <= 1, (username, team_checks, field_reads)
+        assert len(statements) <= 48, (username, len(statements))

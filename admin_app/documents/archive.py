@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -164,8 +164,14 @@ class DocumentSlot:
         return self.doc_type + (f"-{self.letter.id}" if self.letter is not None else "")
 
 
-def _letters(session: Session, case: Case, cls: type[Letter]) -> list[Letter]:
-    return list(session.execute(select(cls).where(cls.case_id == case.id).order_by(cls.id)).scalars())
+def _existing_records(session: Session, case: Case, models: set) -> set:
+    """Which of these form-record models have a row for the case: one statement of EXISTS columns."""
+    ordered = sorted(models, key=lambda m: m.__tablename__)
+    if not ordered:
+        return set()
+    row = session.execute(select(*(exists().where(m.case_id == case.id).label(m.__tablename__)
+                                   for m in ordered))).one()
+    return {model for model, found in zip(ordered, row) if found}
 
 
 def case_documents(session: Session, case: Case, doc_types: Iterable[str] | None = None) -> list[DocumentSlot]:
@@ -182,11 +188,15 @@ def case_documents(session: Session, case: Case, doc_types: Iterable[str] | None
         .options(selectinload(GeneratedDocument.created_by))
         .order_by(GeneratedDocument.version_no.desc())
     ).scalars().all()
+    # Every letter of the case, and which form records exist, each in one statement for all the slots.
+    case_letters = session.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
+    form_models = {model for code in wanted if not DOCUMENT_TYPES[code].is_letter for model in FORM_RECORDS[code]}
+    present = _existing_records(session, case, form_models)
     slots: list[DocumentSlot] = []
     for code in wanted:
         doc = DOCUMENT_TYPES[code]
         if doc.is_letter:
-            letters = _letters(session, case, doc.letter_class)
+            letters = [letter for letter in case_letters if isinstance(letter, doc.letter_class)]
             active = None
             if doc.letter_class is AssignmentLetter:
                 issued = [l for l in letters if l.status == LetterStatus.ISSUED]
@@ -200,10 +210,7 @@ def case_documents(session: Session, case: Case, doc_types: Iterable[str] | None
                 slots.append(DocumentSlot(code, doc.title, letter, can_generate=can,
                                           note="surat dibatalkan" if cancelled else ""))
         else:
-            exists = any(
-                session.execute(select(model.id).where(model.case_id == case.id).limit(1)).first()
-                for model in FORM_RECORDS[code]
-            )
+            exists = any(model in present for model in FORM_RECORDS[code])
             if exists or any(g.doc_type == code for g in generated):
                 slots.append(DocumentSlot(code, doc.title, None, can_generate=exists))
     for slot in slots:

@@ -9,12 +9,13 @@ A user with several roles sees the union.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, event, exists, false, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import True_
 
 from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
+from admin_app.sop.memo import remembered
 from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
 
 # Administration needs a case from its first step on (Simfoni recording), and keeps it readable afterwards.
@@ -106,35 +107,13 @@ def visible_case(session: Session, user: User, case_id: int) -> Case | None:
 def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
     if case_id is None:
         return False
-    return _remembered(session, ("view", getattr(user, "id", None), case_id), lambda: bool(session.execute(
+    return remembered(session, ("view", getattr(user, "id", None), case_id), lambda: bool(session.execute(
         select(exists().where(Case.id == case_id, visible_cases_clause(user)))).scalar()))
-
-
-# The answers of `can_view_case` and `is_on_team`, kept in the session until it writes or its transaction ends: a
-# case page asks them for every action it may offer (a dozen times), the database is asked once.
-_ANSWERS = "jangkau.access.answers"
-
-
-def _remembered(session: Session, key: tuple, ask) -> bool:
-    answers = session.info.get(_ANSWERS, {})
-    if key in answers and not (session.new or session.dirty or session.deleted):
-        return answers[key]
-    answer = ask()  # with changes pending, the query flushes them first (and so forgets the older answers)
-    session.info.setdefault(_ANSWERS, {})[key] = answer
-    return answer
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_answers(session: Session, *_args) -> None:
-    session.info.pop(_ANSWERS, None)
 
 
 def is_on_team(session: Session, user: User, case_id: int) -> bool:
     query = team_case_ids(user.id).where(AssignmentLetter.case_id == case_id)
-    return _remembered(session, ("team", user.id, case_id),
+    return remembered(session, ("team", user.id, case_id),
                        lambda: bool(session.execute(select(query.exists())).scalar()))
 
 

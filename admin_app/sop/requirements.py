@@ -33,6 +33,7 @@ from admin_app.models import (
 )
 from admin_app.sop import completeness
 from admin_app.sop import steps as table
+from admin_app.sop.memo import remembered
 from admin_app.sop.steps import FIELD_DOCUMENTS, RequiredInput, Step
 
 
@@ -56,6 +57,12 @@ class FieldDocuments:
 
 
 def load_field_documents(session: Session, case: Case) -> FieldDocuments:
+    """Once per session until it writes (sop/memo.py): the case page's overview and its missing inputs read the
+    same documents."""
+    return remembered(session, ("field_documents", case.id), lambda: _load_field_documents(session, case))
+
+
+def _load_field_documents(session: Session, case: Case) -> FieldDocuments:
     def rows(model, *where):
         return session.execute(select(model).where(model.case_id == case.id, *where).order_by(model.id)).scalars().all()
 
@@ -77,11 +84,11 @@ def load_field_documents(session: Session, case: Case) -> FieldDocuments:
 
 
 def active_assignment(session: Session, case: Case) -> AssignmentLetter | None:
-    return session.execute(
+    return remembered(session, ("active_assignment", case.id), lambda: session.execute(
         select(AssignmentLetter)
         .where(AssignmentLetter.case_id == case.id, AssignmentLetter.status == LetterStatus.ISSUED)
         .order_by(AssignmentLetter.id.desc())
-    ).scalars().first()
+    ).scalars().first())
 
 
 def latest_request(session: Session, case: Case) -> FollowUpRequest | None:

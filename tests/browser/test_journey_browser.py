@@ -64,6 +64,12 @@ def select2_pick(page, select_id: str, text: str) -> None:
         page.locator("#select2-drop input.select2-input").fill(text)
     page.locator("#select2-drop .select2-result-label", has_text=text).first.click()
     expect(page.locator("#select2-drop")).to_be_hidden()
+    # On a busy machine a multiple select2 can leave its page-wide mask behind after the pick (the next click
+    # then lands on the mask, not the field): close it the way a user would, with Escape.
+    mask = page.locator("#select2-drop-mask")
+    if mask.is_visible():
+        page.keyboard.press("Escape")
+    expect(mask).to_be_hidden()
 
 
 def fill_date(page, selector: str, value: dt.date) -> None:
