@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from admin_app.extensions import db
 from admin_app.models import Case, User
 from admin_app.sop.access import visible_cases_clause
+from admin_app.sop.process import awaiting_emergency_clause
 from tests.helpers import count_queries, login
 
 WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
@@ -65,7 +66,8 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
 def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builder, team):
     """The plan, not the timing: newest first from ix_cases_received_at with the team test per case, no sort of
     the officer's whole set (SQLite's EXPLAIN QUERY PLAN; PostgreSQL chooses by its statistics, which a test's
-    few rows do not have). The step filter reads its own index range in the same order."""
+    few rows do not have). The step filter and the open high-risk cases read their own index range in the same
+    order."""
     builder.walk(builder.register(), 3)
     db.session.commit()
     if db.engine.dialect.name != "sqlite":
@@ -73,7 +75,8 @@ def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builde
     officer = db.session.execute(sa.select(User).where(User.username == "petugas1")).scalar_one()
     page = sa.select(Case.id).where(visible_cases_clause(officer)).order_by(Case.received_at.desc()).limit(20)
     for query, index in ((page, "ix_cases_received_at"),
-                         (page.where(Case.current_step == 3), "ix_cases_step_received")):
+                         (page.where(Case.current_step == 3), "ix_cases_step_received"),
+                         (page.where(awaiting_emergency_clause()), "ix_cases_status_received")):
         sent = []
         record = lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
         sa.event.listen(db.engine, "before_cursor_execute", record)

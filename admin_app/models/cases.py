@@ -98,6 +98,9 @@ class Case(VersionedMixin, TimestampMixin, Base):
         Index("ix_cases_status_step", "status", "current_step"),
         # The step filter in the list's order: that step's cases newest first, read from the index.
         Index("ix_cases_step_received", "current_step", "received_at"),
+        # The open cases in date order (Tugas Saya, the emergency banner, the dashboard): a few hundred rows read
+        # from one index range, not every case newest first.
+        Index("ix_cases_status_received", "status", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
