@@ -223,6 +223,7 @@ def run(cases: int, db: str, users: int, seconds: int, workers: int, threads: in
     result = {"db": db, "cases": cases, "users": users, "think_s": think, "seconds": round(took, 1), "workers": workers,
               "threads": threads, "requests": len(every), "requests_per_second": round(len(every) / took, 1),
               "all": _stats(every) if every else {}, "kinds": {k: _stats(v) for k, v in sorted(samples.items())},
+              "retried": statuses.pop("retried", 0),
               "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": len(errors),
               "error_examples": errors[:10], "worker_rss_mb": sorted(rss.values()),
               "machine": {"cpus": os.cpu_count()}}
@@ -248,7 +249,8 @@ def main() -> None:
     print(f"{'kind':16s} {'n':>6s} {'p50 ms':>9s} {'p95 ms':>9s}")
     for kind, figures in [("alle", result["all"]), *result["kinds"].items()]:
         print(f"{kind:16s} {figures.get('runs', 0):6d} {figures.get('p50_ms', 0):9.1f} {figures.get('p95_ms', 0):9.1f}")
-    print(f"worker RSS after the run (MB): {result['worker_rss_mb']}; statuses {result['statuses']}")
+    print(f"worker RSS after the run (MB): {result['worker_rss_mb']}; statuses {result['statuses']}; "
+          f"sent again after a reset kept-alive connection: {result['retried']}")
     for example in result["error_examples"]:
         print("  error:", example)
     output = args.json or RESULTS / f"load-{args.db}-{args.cases}{f'-think{args.think:g}' if args.think else ''}.json"
