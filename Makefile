@@ -71,13 +71,14 @@ check: $(VENV)/.installed-test
 
 # Speed (bench/README.md): ours against stock Flask-Admin and the single-SQL floor, interleaved. `make bench`: 10k
 # cases on SQLite and PostgreSQL (a few minutes); `make bench-full`: 100k and 1M on both (the 1M data takes a while
-# to generate the first time; it is kept for the next run).
+# to generate the first time; it is kept for the next run), then 50 users under gunicorn at 100k on both.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench --cases 10000 --db sqlite
 	$(BIN)/python -m bench --cases 10000 --db postgresql
 
 bench-full: $(VENV)/.installed-test
 	for n in 100000 1000000; do for d in sqlite postgresql; do $(BIN)/python -m bench --cases $$n --db $$d || exit 1; done; done
+	for d in postgresql sqlite; do $(BIN)/python -m bench.load --cases 100000 --db $$d || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
