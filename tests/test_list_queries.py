@@ -218,3 +218,25 @@ def test_the_case_page_asks_each_question_once(app, builder, team):
         field_reads = [s for s in statements if s.startswith("SELECT complaints.id, complaints.complaint_date")]
         assert len(team_checks) <= 3 and len(field_reads) <= 1, (username, team_checks, field_reads)
         assert len(statements) <= 48, (username, len(statements))
+
+
+def test_the_risk_filter_lists_the_cases_at_that_level_for_head_and_officer(app, builder, team):
+    """The risk filter as a per-case EXISTS (views/case_filters.py): the cases whose victim is at that level, seen
+    by each user within her own cases; a level that does not exist lists nothing."""
+    from admin_app.models import RiskAssessment, RiskLevel
+
+    high, medium = builder.walk(builder.register(), 4), builder.walk(builder.register(), 4)
+    for case, level in ((high, RiskLevel.TINGGI), (medium, RiskLevel.SEDANG)):
+        rows = db.session.execute(sa.select(RiskAssessment).where(RiskAssessment.case_id == case.id)).scalars().all()
+        assert rows, "walking to step 4 records the risk assessment"
+        for row in rows:
+            row.final_level = level
+    db.session.commit()
+    for username in ("kepala", "petugas1", "petugas2"):
+        client = app.test_client()
+        login(client, username)
+        page = client.get("/admin/cases/?flt0_3=tinggi").get_data(as_text=True)
+        sees_team = username != "petugas2"  # petugas1 is on both Surat Tugas, petugas2 on neither
+        assert (high.case_number in page) is sees_team and medium.case_number not in page, username
+        bogus = client.get("/admin/cases/?flt0_3=ekstrem").get_data(as_text=True)
+        assert high.case_number not in bogus and medium.case_number not in bogus

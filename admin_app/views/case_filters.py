@@ -118,7 +118,13 @@ class RiskLevelFilter(BaseSQLAFilter):
             level = RiskLevel(value)
         except ValueError:
             return query.filter(False)
-        return query.filter(Case.id.in_(select(RiskAssessment.case_id).where(RiskAssessment.final_level == level)))
+        # A correlated EXISTS: every level holds a large share of the cases (even "tinggi" one in twenty), so on
+        # SQLite the list walks the date index and stops at its page, where an IN set read and sorted every case at
+        # that level (1M cases: 160 -> 24 ms). PostgreSQL turns it into the same semi-join as the IN (no OFFSET
+        # fence here: its statistics choose well for this one).
+        assessed = select(RiskAssessment.id).where(RiskAssessment.case_id == Case.id,
+                                                   RiskAssessment.final_level == level)
+        return query.filter(assessed.exists())
 
     def operation(self):
         return "sama dengan"
