@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 from bench import bench_lists, generate  # noqa: E402 - after the path
 
 
-def _database(db: str, cases: int, fresh: bool) -> str:
+def scratch_database(db: str, cases: int, fresh: bool) -> str:
+    """The URL of the scratch database with `cases` generated cases (made first when missing or `fresh`): the
+    list bench and the load bench (bench/load.py) run on the same one."""
     import sqlalchemy as sa
 
     if db == "sqlite":
@@ -75,7 +77,7 @@ def main() -> None:
                         help="default: bench/results/lists-<db>-<N>.json")
     parser.add_argument("--fresh", action="store_true", help="generate the data again")
     args = parser.parse_args()
-    url = _database(args.db, args.cases, args.fresh)
+    url = scratch_database(args.db, args.cases, args.fresh)
     rows = bench_lists.run(url, args.runs)
     bench_lists.write(rows, args.runs, args.json or bench_lists.RESULTS / f"lists-{args.db}-{args.cases}.json")
 

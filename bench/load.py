@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402 - after the path
-from bench.__main__ import _database  # noqa: E402
+from bench.__main__ import scratch_database  # noqa: E402
 from bench.bench_reports import _stats  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -188,7 +188,7 @@ def _user(base: str, username: str, seed: int, targets: dict, stop: float, think
 
 
 def run(cases: int, db: str, users: int, seconds: int, workers: int, threads: int, think: float = 0.0) -> dict:
-    url = _database(db, cases, False)
+    url = scratch_database(db, cases, False)
     targets = _targets(url)
     log = Path(f"/tmp/jangkau-load-{db}-{cases}.log")
     process, base = _start(url, workers, threads, log)
