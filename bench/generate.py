@@ -5,7 +5,13 @@ plus extra officers (so that one officer is on about a tenth of the cases), then
 perpetrators (1-2), a reporter, violence types, the step history (one run per step, late in about one run of
 seven, step 2 sometimes returned to step 1 and run again), and from step 3 on the Surat Tugas with its team, the
 identification and risk assessment per victim and the intervention plan. About nine cases in ten are finished;
-the open ones are the most recent, spread over the six steps. Reporting dates cover the two years before `--now`.
+the open ones are the most recent, spread over the six steps.
+
+Cases arrive at a national rate (`DAILY_INTAKE`, Simfoni PPA's 2025 count of about 35,000 victims a year), so the
+report dates reach back N / 100 days before `--now` (at least `MIN_SPAN_DAYS`): a million cases are decades of the
+whole country, as the issue sizes them, not a million cases crowded into two years. What depends on the intake
+rate rather than the size of the archive (the open cases, Tugas Saya, a year's recap) then stays the same from
+100k to 1M cases, as it would in a real archive that grows year by year.
 
 Victims carry Indonesian names (a given name and a family name from short lists, so a part of a name matches
 many victims, as "sari" does in a real register), and most an NIK and a phone number, encrypted and hashed by the
@@ -29,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_NOW = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.timezone.utc)
 CHUNK = 5000
 OFFICERS = 10
+DAILY_INTAKE = 100  # cases a day: about Simfoni PPA's 35,000 victims a year, nationwide
+MIN_SPAN_DAYS = 60
 STEP_MINUTES = {1: 10, 2: 20, 4: 20, 5: 10, 6: 30}  # step 3: two working days, taken as two days here
 
 
@@ -133,7 +141,7 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
         head = session.execute(select(User.id).where(User.username == "kepala")).scalar_one()
         admin = session.execute(select(User.id).where(User.username == "administrasi")).scalar_one()
         first_id = (session.execute(select(db.func.max(Case.id))).scalar() or 0) + 1
-        span = dt.timedelta(days=730)
+        span = dt.timedelta(days=max(MIN_SPAN_DAYS, cases / DAILY_INTAKE))
         rows: dict[str, list[dict]] = {}
         ids = {"victim": 0, "perpetrator": 0, "reporter": 0, "step": 0, "letter": 0, "plan": 0}
         for table, model in (("victim", Victim), ("perpetrator", Perpetrator), ("reporter", Reporter),
@@ -273,6 +281,11 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
             if (index + 1) % CHUNK == 0:
                 flush()
         flush()
+        # The rows went in as bulk inserts, past the session's flush hook that keeps case_team in step.
+        from admin_app.sop.team import rebuild_case_team
+
+        rebuild_case_team(session.connection())
+        session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("cases", "victims", "perpetrators", "reporters", "case_steps", "letters",
                           "intervention_plans"):

@@ -16,7 +16,7 @@ from admin_app.sop.process import awaiting_emergency_clause
 from tests.helpers import count_queries, login
 
 WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
-TEAM_SET = re.compile(r"cases\.id IN \(SELECT letters\.case_id", re.IGNORECASE)
+TEAM_SET = re.compile(r"cases\.id IN \(SELECT (letters|case_team)\.case_id", re.IGNORECASE)
 
 
 def _statements(client, url):
@@ -53,7 +53,7 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     # the team test per case (a correlated EXISTS), never the officer's whole team set built first
     assert all(TEAM_SET.search(s) is None and "EXISTS" in s for s in listed), listed
     # ... with the OFFSET that keeps PostgreSQL from hashing it back into the whole set (sop/access.py)
-    assert all(re.search(r"EXISTS \(SELECT letters\.id\b.*?\bOFFSET\b", s, re.S) for s in listed), listed
+    assert all(re.search(r"EXISTS \(SELECT case_team\.user_id\b.*?\bOFFSET\b", s, re.S) for s in listed), listed
     assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
     # a whole case number: still hers only
     found = officer.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
@@ -214,7 +214,7 @@ def test_the_case_page_asks_each_question_once(app, builder, team):
         login(client, username)
         client.get(f"/admin/cases/details/?id={case.id}")
         _response, statements = _statements(client, f"/admin/cases/details/?id={case.id}")
-        team_checks = [s for s in statements if "assignment_members" in s and "EXISTS" in s]
+        team_checks = [s for s in statements if "case_team" in s and "EXISTS" in s]
         field_reads = [s for s in statements if s.startswith("SELECT complaints.id, complaints.complaint_date")]
         assert len(team_checks) <= 3 and len(field_reads) <= 1, (username, team_checks, field_reads)
         assert len(statements) <= 48, (username, len(statements))

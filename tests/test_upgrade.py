@@ -23,7 +23,7 @@ from admin_app.views.web import MIGRATIONS_DIR
 from tests.conftest import IsolatedClient, _pg_admin_engine, missing_service, pg_base_url
 from tests.helpers import login
 
-PREVIOUS_RELEASE_HEAD = "0014"  # the schema of the release that landed last (stop 19: issue 14, issue 15 part 1)
+PREVIOUS_RELEASE_HEAD = "0015"  # the schema of the release that landed last (stop 20: issue 15, second part)
 NIK = "3671055205900003"
 PHONE = "+6281234567003"
 NAME = "Ratna Sari Dewi"
@@ -152,5 +152,10 @@ def test_the_previous_release_upgrades_with_its_data_intact(empty_database):
         found = client.get(f"/admin/victims/?search={NIK}").get_data(as_text=True)
         assert f"details/?id={ids['victim']}" in found
         assert client.get("/readyz").status_code == 200
+        # the team of a Surat Tugas issued before case_team existed (migration 0016 fills it from the letters)
+        officer = app.test_client()
+        assert login(officer, "petugas1", PASSWORD).status_code == 302
+        assert officer.get(f"/admin/cases/details/?id={ids['case']}").status_code == 200
+        assert CASE_NUMBER in officer.get("/admin/cases/").get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()

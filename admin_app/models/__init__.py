@@ -46,6 +46,7 @@ from admin_app.models.letters import (
     AssignmentLetter,
     AssignmentMember,
     Authority,
+    CaseTeamMember,
     Letter,
     LetterNature,
     LetterStatus,

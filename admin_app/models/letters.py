@@ -151,3 +151,18 @@ class AssignmentMember(Base):
 
     letter: Mapped[AssignmentLetter] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
+
+
+class CaseTeamMember(Base):
+    """An officer on a case's team now: named on an issued (not cancelled) Surat Tugas of the case, once however
+    many letters name her. Derived from `letters` and `assignment_members`, never written by a screen: rebuilt for
+    a case in the same flush as any change to its Surat Tugas or their members (`sop/team.py`). The need-to-know
+    rule asks it with one primary-key lookup per case (`sop/access.py:on_team_of_case`), where the letters took
+    two lookups and a status check."""
+
+    __tablename__ = "case_team"
+    # SQLite keeps the rows in primary-key order (no rowid table beside it): the lookup is the row.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True)

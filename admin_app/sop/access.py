@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import True_
 
-from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseStatus, LetterStatus, RoleCode, User
+from admin_app.models import Case, CaseStatus, CaseTeamMember, RoleCode, User
+from admin_app.sop import team  # noqa: F401 - keeps case_team in step with the letters
 from admin_app.sop.memo import remembered
 from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
 
@@ -29,39 +30,31 @@ SIMFONI_STEP: Step = step_completing(ACTIONS[SIMFONI_ACTION])
 SIMFONI_SHEET_ROLES = (SIMFONI_STEP.role, RoleCode.KEPALA)
 
 
-def _issued_assignments(*columns):
-    return (
-        select(*columns)
-        .select_from(AssignmentLetter)
-        .join(AssignmentMember, AssignmentMember.letter_id == AssignmentLetter.id)
-        .where(AssignmentLetter.status == LetterStatus.ISSUED)
-    )
-
-
 def team_case_ids(user_id: int):
     """Ids of the cases with an issued (not cancelled) assignment letter naming this officer."""
-    return _issued_assignments(AssignmentLetter.case_id).where(AssignmentMember.user_id == user_id)
+    return select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == user_id)
 
 
 def team_memberships():
-    """(user_id, case_id) of every officer named on an issued assignment letter: `team_case_ids` for all officers
-    at once (the head's caseload figures)."""
-    return _issued_assignments(AssignmentMember.user_id.label("user_id"), AssignmentLetter.case_id.label("case_id"))
+    """(user_id, case_id) of every officer named on an issued assignment letter, once per case: `team_case_ids`
+    for all officers at once (the head's caseload figures)."""
+    return select(CaseTeamMember.user_id.label("user_id"), CaseTeamMember.case_id.label("case_id"))
 
 
 def on_team_of_case(user_id: int) -> ColumnElement[bool]:
-    """The officer is named on an issued assignment letter of the case in the enclosing query: a correlated
-    EXISTS, two index lookups per case (letters by case, members by letter and user). Every team test of a case
-    query takes this form, not `Case.id IN (the officer's team cases)`: the IN set is built whole for each
-    statement (a tenth of all cases, 100,000 at a million) before the first row, while the EXISTS lets a list
-    walk the date index newest first and stop at its page (20 rows: about 200 cases read, at any size).
+    """The officer is on the team of the case in the enclosing query (named on one of its issued Surat Tugas): a
+    correlated EXISTS, one primary-key lookup in `case_team` per case (`sop/team.py` keeps that table in step with
+    the letters). Every team test of a case query takes this form, not `Case.id IN (the officer's team cases)`:
+    the IN set is built whole for each statement (a tenth of all cases, 100,000 at a million) before the first
+    row, while the EXISTS lets a list walk the date index newest first and stop at its page (20 rows: about 200
+    cases read, at any size).
 
     The `OFFSET 0` is for PostgreSQL: without it the planner turns the EXISTS into a hashed subplan, the whole
     team set again, because it costs the per-case form for every case rather than for the rows a page reads
     (100k cases: 27 ms instead of 0.5 ms). A subquery with an OFFSET is not rewritten (simplify_EXISTS_query);
     SQLite runs it as the same per-case lookup."""
-    return (_issued_assignments(AssignmentLetter.id)
-            .where(AssignmentLetter.case_id == Case.id, AssignmentMember.user_id == user_id)
+    return (select(CaseTeamMember.user_id)
+            .where(CaseTeamMember.case_id == Case.id, CaseTeamMember.user_id == user_id)
             .offset(0).exists())
 
 
@@ -112,7 +105,8 @@ def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
 
 
 def is_on_team(session: Session, user: User, case_id: int) -> bool:
-    query = team_case_ids(user.id).where(AssignmentLetter.case_id == case_id)
+    # A query, not session.get: the identity map could hold a row the rebuild has just deleted.
+    query = team_case_ids(user.id).where(CaseTeamMember.case_id == case_id)
     return remembered(session, ("team", user.id, case_id),
                        lambda: bool(session.execute(select(query.exists())).scalar()))
 
