@@ -105,6 +105,7 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
     from admin_app.extensions import db
     from admin_app.models import AssignmentMember, Case, Region, RegionLevel, User, Victim, ViolenceType
     from admin_app.models.encryption import nik_index
+    from admin_app.serving import settle_garbage_collector
 
     say = (lambda *a, **k: None) if quiet else print
     app = create_app({**generate.app_config(database_url), "WTF_CSRF_ENABLED": False})
@@ -171,6 +172,8 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, f"log in as {username} (the generator's demo staff)"
         clients[username] = client
+    # As a gunicorn worker does once the app is loaded (deploy/gunicorn.conf.py): ours, plain and floor alike.
+    settle_garbage_collector()
 
     def scenarios(role: str):
         head = role == "kepala"

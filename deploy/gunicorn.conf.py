@@ -33,3 +33,10 @@ if _log_format == "json":
         "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "formatters": {"json": {"()": "admin_app.logs.JsonFormatter"}},
     }
+
+
+def post_worker_init(worker):
+    # Once the app is loaded in this worker: what exists now lives as long as the process (admin_app/serving.py).
+    from admin_app.serving import settle_garbage_collector
+
+    settle_garbage_collector()

@@ -183,13 +183,12 @@ def _intake(session: Session, this: Period, last: Period) -> tuple[Intake, Intak
 
 
 def _officers(session: Session, now: dt.datetime) -> tuple[OfficerLoad, ...]:
-    # Each (officer, open case) once, however many issued letters name the officer on the case.
+    # Each (officer, open case) once (case_team has one row per case and officer), found from the open cases
+    # (a few hundred, `ix_cases_status_received`), not by reading every officer's whole team.
     memberships = team_memberships().subquery()
     team = (
         select(memberships.c.user_id, memberships.c.case_id)
-        .join(Case, Case.id == memberships.c.case_id)
-        .where(open_clause())
-        .distinct()
+        .where(memberships.c.case_id.in_(select(Case.id).where(open_clause())))
         .subquery()
     )
     officers = select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id).where(
