@@ -20,7 +20,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import converts
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -161,8 +161,10 @@ class SecureModelView(AccessMixin, ModelView):
     # The page-size menu's labels are built at run time by Flask-Admin and cannot be translated: left out.
     can_set_page_size = False
     can_view_details = True
-    # Editable list columns post to ajax/update, which skips can_edit: never offered by default.
+    # Editable list columns post to ajax/update, which skips can_edit: never offered (the lean list has no
+    # editable cells either).
     column_editable_list: list = []
+    list_template = "admin/lean_list.html"
 
     audit_object_type: str | None = None  # defaults to the table name
     max_search_length = 100
@@ -175,6 +177,15 @@ class SecureModelView(AccessMixin, ModelView):
         if args.page is not None and not 0 <= args.page <= self.max_page:
             args.page = 0
         return args
+
+    def list_cells(self, row) -> Markup:
+        """A list row's cells, each value through the column's formatters as Flask-Admin's list shows it, escaped
+        (a formatter's Markup is kept): one call per row from `admin/lean_list.html`."""
+        cells = []
+        for name, _label in self._list_columns:
+            value = self._get_list_value(None, row, name, self.column_formatters, self.column_type_formatters)
+            cells.append(f'<td class="col-{escape(name)}">{escape("" if value is None else value)}</td>')
+        return Markup("".join(cells))
 
     def get_count_query(self):
         return CappedCountQuery([func.count("*")], session=db.session()).select_from(self.model)
@@ -415,6 +426,9 @@ class CaseScopedView(SecureModelView):
     def _with_options(self, query):  # what a subclass loads with its rows (lists and single rows alike)
         return query
 
+    def _list_options(self, query):  # what a list (and an export) loads, when it differs from one row's
+        return self._with_options(query)
+
     def case_from_args(self) -> Case:
         """The case named by `?case_id=` in the URL, if this user may see it; 404 otherwise (never a form field)."""
         try:
@@ -427,7 +441,7 @@ class CaseScopedView(SecureModelView):
         return case
 
     def get_query(self):
-        return self._scope(self._with_options(super().get_query()))
+        return self._scope(self._list_options(super().get_query()))
 
     def get_count_query(self):
         return self._scope(super().get_count_query())

@@ -15,14 +15,13 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from admin_app.extensions import db
 from admin_app.models import (
     OUTCOME_LABELS,
     Case,
     CaseStatus,
-    CaseStep,
     Letter,
     LetterStatus,
     ReferralLetter,
@@ -51,6 +50,7 @@ from admin_app.sop.steps import (
     step,
     step_editing,
 )
+from admin_app.views import case_list
 from admin_app.views.auditing import audit, audit_now
 from admin_app.views.base import CaseScopedView, case_process, changed_fields, unit_zone, version_matches
 from admin_app.views.case_filters import (
@@ -63,7 +63,6 @@ from admin_app.views.case_filters import (
     ViolenceTypeFilter,
     WaitingForFilter,
     _kecamatan_options,
-    _now,
     _officer_options,
     _violence_options,
 )
@@ -77,33 +76,7 @@ STATUS_LABELS = {CaseStatus.OPEN: "Dalam proses", CaseStatus.FINISHED: "Selesai"
 
 
 
-# ---------------------------------------------------------------- list formatters
-def _open_run(case: Case) -> CaseStep | None:
-    runs = [r for r in case.steps if r.completed_at is None]
-    return runs[-1] if runs else None
-
-
-def _fmt_step(view, context, model, name):
-    if model.status == CaseStatus.FINISHED:
-        return Markup('<span class="badge badge-secondary">Selesai</span>')
-    return Markup(f"{model.current_step}. {escape(step(model.current_step).title)}")
-
-
-def _fmt_due(view, context, model, name):
-    run = _open_run(model)
-    if run is None:
-        late_ever = any(r.completed_at and r.completed_at > r.due_at for r in model.steps)
-        return Markup('<span class="badge badge-late">pernah terlambat</span>') if late_ever else ""
-    text = escape(view.local_time(run.due_at))
-    if run.due_at < _now():
-        return Markup(f'<span class="badge badge-late" title="Melewati mutu baku waktu">TERLAMBAT</span> {text}')
-    return text
-
-
-def _fmt_victims(view, context, model, name):
-    return ", ".join(v.full_name for v in model.victims) or (model.victim_hint or "-")
-
-
+# ---------------------------------------------------------------- the search
 def whole_case_number(search: str | None) -> str | None:
     """The case number a search term is, whole (`PJK-2026-00012`, any case, spaces around), else None."""
     term = " ".join((search or "").split())
@@ -136,17 +109,17 @@ class CaseView(CaseScopedView):
     }
     column_formatters = {
         "case_number": lambda v, c, m, n: Markup(f'<a href="{escape(v.get_url(".details_view", id=m.id))}">{escape(m.case_number)}</a>'),
-        "current_step": _fmt_step,
-        "due": _fmt_due,
-        "victims": _fmt_victims,
+        "current_step": case_list.fmt_step,
+        "due": case_list.fmt_due,
+        "victims": case_list.fmt_victims,
         "received_at": lambda v, c, m, n: v.local_time(m.received_at),
         "urgency": lambda v, c, m, n: URGENCY_LABELS.get(m.urgency, m.urgency),
         "status": lambda v, c, m, n: STATUS_LABELS.get(m.status, m.status),
     }
     column_formatters_export = {
         "current_step": lambda v, c, m, n: m.current_step,
-        "due": lambda v, c, m, n: (_open_run(m).due_at.isoformat() if _open_run(m) else ""),
-        "victims": _fmt_victims,
+        "due": case_list.fmt_due_export,
+        "victims": case_list.fmt_victims,
     }
 
     def __init__(self, *args, **kwargs):
@@ -190,9 +163,20 @@ class CaseView(CaseScopedView):
         return searched(wanted, query, count_query, joins, count_joins)
 
     def _with_options(self, query):
-        # The list shows each case's victims and the clock of its current step: load them with the page, not
-        # one query per row.
+        # One case (its page, its forms): with its victims and step runs.
         return query.options(selectinload(Case.steps), selectinload(Case.victims))
+
+    def _list_options(self, query):
+        # The list and the export: the columns a row shows; its victims and step clock come after, for the
+        # page's rows only (views/case_list.py).
+        return query.options(load_only(*case_list.LIST_COLUMNS))
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute=execute,
+                                       page_size=page_size)
+        if execute:
+            case_list.remember_page(rows)
+        return count, rows
 
     def _get_filter_groups(self):
         """The filter menus with their option lists (officers, kecamatan, violence types) as they are now. Built
