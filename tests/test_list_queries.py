@@ -240,3 +240,32 @@ def test_the_risk_filter_lists_the_cases_at_that_level_for_head_and_officer(app,
         assert (high.case_number in page) is sees_team and medium.case_number not in page, username
         bogus = client.get("/admin/cases/?flt0_3=ekstrem").get_data(as_text=True)
         assert high.case_number not in bogus and medium.case_number not in bogus
+
+
+def test_a_common_name_part_walks_the_list_newest_first_without_counting(app, builder, team, monkeypatch):
+    """More names match than COMMON_NAME_MATCHES (here 2): the list walks the cases newest first and checks each
+    case's victims, is not counted, and says so; an officer still sees only her cases; a rarer part is counted."""
+    from admin_app import search
+
+    petugas2 = db.session.execute(sa.select(User).where(User.username == "petugas2")).scalar_one()
+    sari = [builder.walk(_name_case(builder, name), 3, officers=[petugas2])
+            for name in ("Ratna Sari", "Dewi Sari", "Sari Wulan")]
+    other = _name_case(builder, "Wulan Kusuma")
+    mine = builder.walk(_name_case(builder, "Intan Sari"), 3)  # petugas1 is on its Surat Tugas
+    db.session.commit()
+    monkeypatch.setattr(search, "COMMON_NAME_MATCHES", 2)
+    for username, expected in (("kepala", {*sari, mine}), ("petugas1", {mine})):
+        client = app.test_client()
+        login(client, username)
+        response, statements = _statements(client, "/admin/cases/?search=SARI")
+        page = response.get_data(as_text=True)
+        assert {c.case_number for c in (*sari, mine, other) if c.case_number in page} == \
+            {c.case_number for c in expected}, username
+        assert "sangat umum" in page and "Daftar (" not in page, username
+        listed = [s for s in statements if re.search(r"\bFROM cases\b", s) and "ORDER BY" in s]
+        assert listed and all("victims_name_fts" not in s and "EXISTS" in s for s in listed), listed
+        assert not [s for s in statements if "count(" in s.lower() and re.search(r"\bFROM cases\b", s)]
+    client = app.test_client()
+    login(client, "kepala")
+    page = client.get("/admin/cases/?search=kusuma").get_data(as_text=True)
+    assert other.case_number in page and "Daftar (1)" in page and "sangat umum" not in page

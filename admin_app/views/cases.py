@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, IntEqualFilter
 from flask_login import current_user
@@ -32,9 +32,20 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.models.cases import CASE_NUMBER_RE
-from admin_app.search import search_words, searched, victim_name_matches
+from admin_app.search import (
+    case_has_victim_named,
+    name_is_common,
+    search_words,
+    searched,
+    victim_name_matches,
+)
 from admin_app.security.audit import describe_changes
-from admin_app.sop.access import can_view_case, revealable_identifiers, sees_full_case_file, sees_simfoni_sheet
+from admin_app.sop.access import (
+    can_view_case,
+    revealable_identifiers,
+    sees_full_case_file,
+    sees_simfoni_sheet,
+)
 from admin_app.sop.deadlines import format_duration
 from admin_app.sop.errors import ProcessError
 from admin_app.sop.letters import letter_type_code
@@ -88,6 +99,7 @@ class CaseView(CaseScopedView):
     case_id_attr = "id"
     can_delete = False
     details_template = "admin/case_details.html"
+    list_template = "admin/case_list.html"
     create_template = "admin/case_form.html"
     edit_template = "admin/case_form.html"
     column_list = ("case_number", "received_at", "victims", "urgency", "current_step", "due", "status")
@@ -155,6 +167,11 @@ class CaseView(CaseScopedView):
             # Part of a victim's name through the name index (admin_app/search.py); part of a number only when
             # the term has a digit (a name part never reads the case numbers).
             dialect = db.session.get_bind().dialect.name
+            if not any(ch.isdigit() for ch in term) and name_is_common(db.session, term, dialect):
+                # Thousands of names match: the list walks its cases newest first to its page, and is not
+                # counted (every match would be read to count it); the page says so (admin/case_list.html).
+                g.common_name_search = True
+                return query.filter(case_has_victim_named(term)), None, joins, count_joins
             wanted = Case.id.in_(select(Victim.case_id).where(victim_name_matches(term, dialect)))
             if any(ch.isdigit() for ch in term):
                 wanted = or_(wanted, Case.case_number.ilike(f"%{'%'.join(search_words(term))}%"))
