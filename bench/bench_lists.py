@@ -47,7 +47,8 @@ def _floor_sql(dialect: str) -> dict[str, str]:
     row = (f"SELECT c.id, c.case_number, c.received_at, c.current_step, c.status, "
            f"(SELECT {names} FROM victims v WHERE v.case_id = c.id) AS victims FROM cases c")
     fence = "LIMIT -1 OFFSET 0" if dialect == "sqlite" else "OFFSET 0"
-    team = "EXISTS (SELECT 1 FROM case_team t WHERE t.case_id = {case} AND t.user_id = :officer " + fence + ")"
+    team = ("EXISTS (SELECT 1 FROM case_officers t WHERE t.case_id = {case} AND t.user_id = :officer AND t.on_team "
+            + fence + ")")
     seen = "(:all = 1 OR " + team.format(case="c.id") + ")"
     page = " ORDER BY c.received_at DESC LIMIT 20 OFFSET :offset"
     return {

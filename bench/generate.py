@@ -281,10 +281,10 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
             if (index + 1) % CHUNK == 0:
                 flush()
         flush()
-        # The rows went in as bulk inserts, past the session's flush hook that keeps case_team in step.
-        from admin_app.sop.team import rebuild_case_team
+        # The rows went in as bulk inserts, past the session's flush hook that keeps case_officers in step.
+        from admin_app.sop.team import rebuild_case_officers
 
-        rebuild_case_team(session.connection())
+        rebuild_case_officers(session.connection())
         session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("cases", "victims", "perpetrators", "reporters", "case_steps", "letters",

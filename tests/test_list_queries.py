@@ -16,7 +16,7 @@ from admin_app.sop.process import awaiting_emergency_clause
 from tests.helpers import count_queries, login
 
 WRAPPED_SCOPE = re.compile(r"cases\.id IN \(SELECT cases\.id\s+FROM cases", re.IGNORECASE)
-TEAM_SET = re.compile(r"cases\.id IN \(SELECT (letters|case_team)\.case_id", re.IGNORECASE)
+TEAM_SET = re.compile(r"cases\.id IN \(SELECT (letters|case_officers)\.case_id", re.IGNORECASE)
 
 
 def _statements(client, url):
@@ -49,11 +49,16 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     response, statements = _statements(officer, "/admin/cases/")
     assert mine.case_number in response.get_data(as_text=True)
     listed = [s for s in _case_selects(statements) if "ORDER BY" in s or "count(" in s.lower()]
-    assert listed and not any(WRAPPED_SCOPE.search(s) for s in listed), listed
-    # the team test per case (a correlated EXISTS), never the officer's whole team set built first
-    assert all(TEAM_SET.search(s) is None and "EXISTS" in s for s in listed), listed
-    # ... with the OFFSET that keeps PostgreSQL from hashing it back into the whole set (sop/access.py)
-    assert all(re.search(r"EXISTS \(SELECT case_team\.user_id\b.*?\bOFFSET\b", s, re.S) for s in listed), listed
+    assert listed and not any(WRAPPED_SCOPE.search(s) or TEAM_SET.search(s) for s in listed), listed
+    # her list in date order reads her own rows (sop/access.py:officer_rows_join), newest first from her index
+    assert all("JOIN case_officers ON" in s for s in listed), listed
+    assert any("ORDER BY case_officers.received_at DESC" in s for s in listed), listed
+    # with a filter that narrows through its own index (an open step): that index, with her row per case as a
+    # correlated EXISTS, carrying the OFFSET that keeps PostgreSQL from hashing it into her whole set
+    _response, statements = _statements(officer, "/admin/cases/?flt0_0=3")
+    narrowed = [s for s in _case_selects(statements) if "ORDER BY" in s or "count(" in s.lower()]
+    assert narrowed and all(re.search(r"EXISTS \(SELECT case_officers\.user_id\b.*?\bOFFSET\b", s, re.S)
+                            and "JOIN case_officers" not in s for s in narrowed), narrowed
     assert mine.case_number not in other.get("/admin/cases/").get_data(as_text=True)
     # a whole case number: still hers only
     found = officer.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
@@ -61,6 +66,37 @@ def test_an_officers_list_applies_the_rule_directly_and_still_sees_only_her_case
     refused = other.get(f"/admin/cases/?search={mine.case_number}").get_data(as_text=True)
     assert f"details/?id={mine.id}&" not in refused and f"details/?id={mine.id}\"" not in refused
     assert "Daftar (1)" not in refused
+
+
+def test_an_officers_own_rows_are_read_newest_first_from_her_index(app, builder, team):
+    """The plan of her list and its count (SQLite's EXPLAIN QUERY PLAN): her range of
+    ix_case_officers_user_received, each case by its key, no sort."""
+    builder.walk(builder.register(), 3)
+    db.session.commit()
+    if db.engine.dialect.name != "sqlite":
+        return
+    from admin_app.models import CaseOfficer
+    from admin_app.sop.access import officer_rows_join
+
+    officer = db.session.execute(sa.select(User).where(User.username == "petugas1")).scalar_one()
+    onclause, sees = officer_rows_join(officer)
+    page = (sa.select(Case.id).join(CaseOfficer, onclause).where(sees)
+            .order_by(CaseOfficer.received_at.desc()).limit(20))
+    plan = _plan(page)
+    assert "ix_case_officers_user_received" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def _plan(query) -> str:
+    sent = []
+    record = lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.execute(query).all()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = sent[-1]
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    return " | ".join(row[3] for row in rows)
 
 
 def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builder, team):
@@ -214,7 +250,7 @@ def test_the_case_page_asks_each_question_once(app, builder, team):
         login(client, username)
         client.get(f"/admin/cases/details/?id={case.id}")
         _response, statements = _statements(client, f"/admin/cases/details/?id={case.id}")
-        team_checks = [s for s in statements if "case_team" in s and "EXISTS" in s]
+        team_checks = [s for s in statements if "case_officers" in s and "EXISTS" in s]
         field_reads = [s for s in statements if s.startswith("SELECT complaints.id, complaints.complaint_date")]
         assert len(team_checks) <= 3 and len(field_reads) <= 1, (username, team_checks, field_reads)
         assert len(statements) <= 48, (username, len(statements))

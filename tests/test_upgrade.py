@@ -152,7 +152,7 @@ def test_the_previous_release_upgrades_with_its_data_intact(empty_database):
         found = client.get(f"/admin/victims/?search={NIK}").get_data(as_text=True)
         assert f"details/?id={ids['victim']}" in found
         assert client.get("/readyz").status_code == 200
-        # the team of a Surat Tugas issued before case_team existed (migration 0016 fills it from the letters)
+        # the team of a Surat Tugas issued before case_officers existed (migration 0016 fills it from the letters)
         officer = app.test_client()
         assert login(officer, "petugas1", PASSWORD).status_code == 302
         assert officer.get(f"/admin/cases/details/?id={ids['case']}").status_code == 200

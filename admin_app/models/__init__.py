@@ -46,7 +46,7 @@ from admin_app.models.letters import (
     AssignmentLetter,
     AssignmentMember,
     Authority,
-    CaseTeamMember,
+    CaseOfficer,
     Letter,
     LetterNature,
     LetterStatus,

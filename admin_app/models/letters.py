@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.models.base import AUDITED, Base, TimestampMixin, VersionedMixin, str_enum
@@ -153,16 +153,22 @@ class AssignmentMember(Base):
     user: Mapped[User] = relationship()
 
 
-class CaseTeamMember(Base):
-    """An officer on a case's team now: named on an issued (not cancelled) Surat Tugas of the case, once however
-    many letters name her. Derived from `letters` and `assignment_members`, never written by a screen: rebuilt for
-    a case in the same flush as any change to its Surat Tugas or their members (`sop/team.py`). The need-to-know
-    rule asks it with one primary-key lookup per case (`sop/access.py:on_team_of_case`), where the letters took
-    two lookups and a status check."""
+class CaseOfficer(Base):
+    """An officer a case concerns: on its team now (named on an issued, not cancelled, Surat Tugas of the case), or
+    the one who registered it (who sees it while it is at the first step), once per case and officer. Derived from
+    `letters`, `assignment_members` and `cases`, never written by a screen: rebuilt for a case in the same flush
+    as any change to its Surat Tugas, their members, its registrant or its date (`sop/team.py`).
 
-    __tablename__ = "case_team"
+    The need-to-know rule asks it for an officer with one primary-key lookup per case (`sop/access.py`), where the
+    letters took two lookups and a status check; and her case list reads her cases from it newest first
+    (`ix_case_officers_user_received`), however few of the archive's cases are hers."""
+
+    __tablename__ = "case_officers"
     # SQLite keeps the rows in primary-key order (no rowid table beside it): the lookup is the row.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (Index("ix_case_officers_user_received", "user_id", "received_at"), {"sqlite_with_rowid": False})
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column()  # the case's, for her list in its order
+    on_team: Mapped[bool] = mapped_column(Boolean)
+    registered: Mapped[bool] = mapped_column(Boolean)

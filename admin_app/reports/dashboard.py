@@ -183,7 +183,7 @@ def _intake(session: Session, this: Period, last: Period) -> tuple[Intake, Intak
 
 
 def _officers(session: Session, now: dt.datetime) -> tuple[OfficerLoad, ...]:
-    # Each (officer, open case) once (case_team has one row per case and officer), found from the open cases
+    # Each (officer, open case) once (case_officers has one row per case and officer), found from the open cases
     # (a few hundred, `ix_cases_status_received`), not by reading every officer's whole team.
     memberships = team_memberships().subquery()
     team = (

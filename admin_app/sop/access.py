@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import True_
 
-from admin_app.models import Case, CaseStatus, CaseTeamMember, RoleCode, User
-from admin_app.sop import team  # noqa: F401 - keeps case_team in step with the letters
+from admin_app.models import Case, CaseOfficer, CaseStatus, RoleCode, User
+from admin_app.sop import team  # noqa: F401 - keeps case_officers in step with the letters and cases
 from admin_app.sop.memo import remembered
 from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
 
@@ -32,46 +32,72 @@ SIMFONI_SHEET_ROLES = (SIMFONI_STEP.role, RoleCode.KEPALA)
 
 def team_case_ids(user_id: int):
     """Ids of the cases with an issued (not cancelled) assignment letter naming this officer."""
-    return select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == user_id)
+    return select(CaseOfficer.case_id).where(CaseOfficer.user_id == user_id, CaseOfficer.on_team)
 
 
 def team_memberships():
     """(user_id, case_id) of every officer named on an issued assignment letter, once per case: `team_case_ids`
     for all officers at once (the head's caseload figures)."""
-    return select(CaseTeamMember.user_id.label("user_id"), CaseTeamMember.case_id.label("case_id"))
+    return select(CaseOfficer.user_id.label("user_id"), CaseOfficer.case_id.label("case_id")).where(
+        CaseOfficer.on_team)
+
+
+def _per_case(user_id: int, condition) -> ColumnElement[bool]:
+    """The officer's row of the case in the enclosing query meets `condition`: a correlated EXISTS, one primary-key
+    lookup in `case_officers` per case (`sop/team.py` keeps that table in step with the letters and cases). Every
+    test of an officer on a case query takes this form (or `officer_rows_join`), never `Case.id IN (her cases)`:
+    that set is built whole for each statement before the first row, while the EXISTS lets a list walk its index
+    in order and stop at its page.
+
+    The `OFFSET 0` is for PostgreSQL: without it the planner turns the EXISTS into a hashed subplan, the whole
+    set again, because it costs the per-case form for every case rather than for the rows a page reads
+    (100k cases: 27 ms instead of 0.5 ms). A subquery with an OFFSET is not rewritten (simplify_EXISTS_query);
+    SQLite runs it as the same per-case lookup."""
+    # correlate(Case): the officer's row is this subquery's own, also in a list that joins her rows already
+    return (select(CaseOfficer.user_id)
+            .where(CaseOfficer.case_id == Case.id, CaseOfficer.user_id == user_id, condition)
+            .correlate(Case).offset(0).exists())
 
 
 def on_team_of_case(user_id: int) -> ColumnElement[bool]:
-    """The officer is on the team of the case in the enclosing query (named on one of its issued Surat Tugas): a
-    correlated EXISTS, one primary-key lookup in `case_team` per case (`sop/team.py` keeps that table in step with
-    the letters). Every team test of a case query takes this form, not `Case.id IN (the officer's team cases)`:
-    the IN set is built whole for each statement (a tenth of all cases, 100,000 at a million) before the first
-    row, while the EXISTS lets a list walk the date index newest first and stop at its page (20 rows: about 200
-    cases read, at any size).
+    """The officer is on the team of the case in the enclosing query (named on one of its issued Surat Tugas)."""
+    return _per_case(user_id, CaseOfficer.on_team)
 
-    The `OFFSET 0` is for PostgreSQL: without it the planner turns the EXISTS into a hashed subplan, the whole
-    team set again, because it costs the per-case form for every case rather than for the rows a page reads
-    (100k cases: 27 ms instead of 0.5 ms). A subquery with an OFFSET is not rewritten (simplify_EXISTS_query);
-    SQLite runs it as the same per-case lookup."""
-    return (select(CaseTeamMember.user_id)
-            .where(CaseTeamMember.case_id == Case.id, CaseTeamMember.user_id == user_id)
-            .offset(0).exists())
+
+def _officer_sees_row() -> ColumnElement[bool]:
+    """What an officer's row of a case gives her: the case while she is on its team, and the case she registered
+    while it is at the first step (before a team is assigned)."""
+    return or_(CaseOfficer.on_team,
+               and_(CaseOfficer.registered, Case.current_step == FIRST_STEP, Case.status == CaseStatus.OPEN))
+
+
+def reads_own_rows_only(user: User) -> bool:
+    """The cases this user sees are exactly those her `case_officers` rows give (an officer with no other case
+    role): her list can read them from her rows (`officer_rows_join`)."""
+    return (user is not None and getattr(user, "is_active", False) and user.has_role(RoleCode.PETUGAS)
+            and not user.has_role(RoleCode.KEPALA, RoleCode.ADMINISTRASI))
+
+
+def officer_rows_join(user: User):
+    """(onclause, condition) that join `case_officers` to `Case` for an officer who `reads_own_rows_only`: her cases
+    read from her own rows (`ix_case_officers_user_received`), newest first when a list orders by
+    `CaseOfficer.received_at`, and counted there: however few of the archive's cases are hers, a list reads only
+    hers, where walking every case newest first reads all the others too. The same cases as
+    `visible_cases_clause`."""
+    return (and_(CaseOfficer.case_id == Case.id, CaseOfficer.user_id == user.id), _officer_sees_row())
 
 
 def visible_cases_clause(user: User) -> ColumnElement[bool]:
-    """The cases this user may see (the need-to-know rule), as a condition on `Case` rows: for an officer her team
-    test per case (`on_team_of_case`), so one case by id reads only that case's letters and a list reads only the
-    cases its page needs."""
+    """The cases this user may see (the need-to-know rule), as a condition on `Case` rows: for an officer a test per
+    case (`_per_case`), so one case by id reads only that case's row and a list reads only the cases its page
+    needs."""
     if user is None or not getattr(user, "is_active", False):
         return false()
     if user.has_role(RoleCode.KEPALA):
         return true()
     clauses: list[ColumnElement[bool]] = []
     if user.has_role(RoleCode.PETUGAS):
-        clauses.append(on_team_of_case(user.id))
-        clauses.append(
-            and_(Case.registered_by_id == user.id, Case.current_step == FIRST_STEP, Case.status == CaseStatus.OPEN)
-        )
+        clauses.append(_per_case(user.id, _officer_sees_row()))
     if user.has_role(RoleCode.ADMINISTRASI):
         clauses.append(or_(Case.current_step >= ADMINISTRATION_FROM_STEP, Case.status == CaseStatus.FINISHED))
     return or_(*clauses) if clauses else false()
@@ -106,7 +132,7 @@ def can_view_case(session: Session, user: User, case_id: int | None) -> bool:
 
 def is_on_team(session: Session, user: User, case_id: int) -> bool:
     # A query, not session.get: the identity map could hold a row the rebuild has just deleted.
-    query = team_case_ids(user.id).where(CaseTeamMember.case_id == case_id)
+    query = team_case_ids(user.id).where(CaseOfficer.case_id == case_id)
     return remembered(session, ("team", user.id, case_id),
                        lambda: bool(session.execute(select(query.exists())).scalar()))
 

@@ -1,28 +1,35 @@
-"""`case_team` (sop/team.py): who is on a case's team, derived from its issued Surat Tugas and kept in step with
-them in the same flush, whatever changed the letters. The need-to-know rule reads it (sop/access.py), so a row
-left behind would show a case to an officer taken off it: each way the team changes is checked against the
-letters, and against the screens."""
+"""`case_officers` (sop/team.py): the officers a case concerns (its team, derived from its issued Surat Tugas, and
+its registrant), kept in step with the letters and the case in the same flush, whatever changed them. The
+need-to-know rule and an officer's list read it (sop/access.py), so a row left behind would show a case to an
+officer taken off it: each way the team changes is checked against the letters, and against the screens."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from admin_app.extensions import db
-from admin_app.models import AssignmentLetter, AssignmentMember, CaseTeamMember, LetterStatus, User
-from admin_app.sop.team import rebuild_case_team, team_rows
+from admin_app.models import AssignmentLetter, AssignmentMember, Case, CaseOfficer, LetterStatus, User
+from admin_app.sop.team import officer_rows, rebuild_case_officers
 from tests.helpers import login
 
 
 def _team(case_id: int) -> set[int]:
-    return set(db.session.execute(sa.select(CaseTeamMember.user_id).where(CaseTeamMember.case_id == case_id)).scalars())
+    return set(db.session.execute(sa.select(CaseOfficer.user_id).where(
+        CaseOfficer.case_id == case_id, CaseOfficer.on_team)).scalars())
 
 
-def _as_the_letters_say() -> set[tuple[int, int]]:
-    return {tuple(r) for r in db.session.execute(team_rows()).all()}
+def _rows_of(case_id: int) -> set[tuple]:
+    return {(r.user_id, bool(r.on_team), bool(r.registered)) for r in db.session.execute(
+        sa.select(CaseOfficer).where(CaseOfficer.case_id == case_id)).scalars()}
 
 
-def _table() -> set[tuple[int, int]]:
-    return {tuple(r) for r in db.session.execute(sa.select(CaseTeamMember.case_id, CaseTeamMember.user_id)).all()}
+def _as_derived() -> set[tuple]:
+    return {(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in db.session.execute(officer_rows()).all()}
+
+
+def _table() -> set[tuple]:
+    return {(r.case_id, r.user_id, r.received_at, bool(r.on_team), bool(r.registered))
+            for r in db.session.execute(sa.select(CaseOfficer)).scalars()}
 
 
 def _officers():
@@ -35,18 +42,18 @@ def _letter(case) -> AssignmentLetter:
                                                                AssignmentLetter.status == LetterStatus.ISSUED)).scalar_one()
 
 
-def test_the_team_follows_issuing_and_cancelling_the_surat_tugas(builder, team):
+def test_the_rows_follow_registering_issuing_and_cancelling(builder, team):
     first, second = _officers()
-    registered = builder.register()
+    registered = builder.register()  # by petugas1
     db.session.commit()
-    assert _team(registered.id) == set()  # registering names nobody: the registrant's access is a rule of its own
+    assert _rows_of(registered.id) == {(first.id, False, True)}
     case = builder.walk(builder.register(), 3, officers=[first, second])
     db.session.commit()
-    assert _team(case.id) == {first.id, second.id}
+    assert _rows_of(case.id) == {(first.id, True, True), (second.id, True, False)}
     builder.process.cancel_letter(team.kepala, _letter(case), "Salah menunjuk petugas")
     db.session.commit()
-    assert _team(case.id) == set()  # the case went back to step 2 with nobody on it
-    assert _table() == _as_the_letters_say()
+    assert _team(case.id) == set() and _rows_of(case.id) == {(first.id, False, True)}
+    assert _table() == _as_derived()
 
 
 def test_a_member_taken_off_or_added_to_a_letter_changes_the_team_at_once(builder, team):
@@ -62,7 +69,7 @@ def test_a_member_taken_off_or_added_to_a_letter_changes_the_team_at_once(builde
     assert _team(case.id) == {first.id, second.id}
     db.session.rollback()  # and a rollback takes the rebuilt rows back with the change
     assert _team(case.id) == {first.id, second.id}
-    assert _table() == _as_the_letters_say()
+    assert _table() == _as_derived()
 
 
 def test_an_officer_on_two_letters_of_a_case_stays_while_one_is_issued(builder, team):
@@ -84,22 +91,34 @@ def test_an_officer_on_two_letters_of_a_case_stays_while_one_is_issued(builder, 
     assert _team(case.id) == set()
 
 
-def test_a_rebuild_from_the_letters_gives_the_same_table(builder, team):
+def test_the_rows_carry_the_cases_date_after_it_is_corrected(builder, team):
+    import datetime as dt
+
+    case = builder.walk(builder.register(), 3)
+    db.session.commit()
+    case.received_at = case.received_at - dt.timedelta(hours=5)
+    db.session.commit()
+    dates = set(db.session.execute(sa.select(CaseOfficer.received_at).where(CaseOfficer.case_id == case.id)).scalars())
+    assert dates == {db.session.get(Case, case.id).received_at}
+
+
+def test_a_rebuild_from_the_letters_and_cases_gives_the_same_table(builder, team):
     cases = [builder.walk(builder.register(), n, officers=[_officers()[n % 2]]) for n in (1, 2, 3, 5, 7)]
     builder.process.cancel_letter(team.kepala, _letter(cases[2]), "Salah menunjuk petugas")
     db.session.commit()
     kept = _table()
-    assert kept == _as_the_letters_say() and kept
-    db.session.execute(sa.delete(CaseTeamMember))
-    rebuild_case_team(db.session.connection())
+    assert kept == _as_derived() and kept
+    db.session.execute(sa.delete(CaseOfficer))
+    rebuild_case_officers(db.session.connection())
     assert _table() == kept
 
 
 def test_an_officer_taken_off_by_a_cancelled_letter_no_longer_opens_the_case(app, builder, team):
-    case = builder.walk(builder.register(), 3, officers=[team.officers[0]])
+    second = _officers()[1]
+    case = builder.walk(builder.register(), 3, officers=[second])
     db.session.commit()
     officer = app.test_client()
-    login(officer, team.officers[0].username)
+    login(officer, second.username)
     assert case.case_number in officer.get("/admin/cases/").get_data(as_text=True)
     assert officer.get(f"/admin/cases/details/?id={case.id}").status_code == 200
     builder.process.cancel_letter(team.kepala, _letter(case), "Salah menunjuk petugas")
