@@ -1,5 +1,7 @@
 """`python -m bench`: generated data of a given size on SQLite or PostgreSQL, then the list, search, filter and
-case-page scenarios (bench/bench_lists.py: ours, stock Flask-Admin, the single-SQL floor, interleaved).
+case-page scenarios (bench/bench_lists.py: ours, stock Flask-Admin, the single-SQL floor, interleaved) and the
+work and reports (bench/bench_work.py: issuing a Surat Tugas, saving a field form, the year recap, the compliance
+report, a month's recap as XLSX).
 
     python -m bench --cases 10000 --db sqlite --json bench/results/lists-sqlite-10k.json
     python -m bench --cases 100000 --db postgresql
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import bench_lists, generate  # noqa: E402 - after the path
+from bench import bench_lists, bench_work, generate  # noqa: E402 - after the path
 
 
 def scratch_database(db: str, cases: int, fresh: bool) -> str:
@@ -78,7 +80,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="generate the data again")
     args = parser.parse_args()
     url = scratch_database(args.db, args.cases, args.fresh)
-    rows = bench_lists.run(url, args.runs)
+    rows = bench_lists.run(url, args.runs) + bench_work.run(url, args.runs)
     bench_lists.write(rows, args.runs, args.json or bench_lists.RESULTS / f"lists-{args.db}-{args.cases}.json")
 
 

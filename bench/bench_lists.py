@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402 - after the path
-from bench.bench_reports import _stats as timing_stats  # noqa: E402
+from bench.bench_reports import timing_stats  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "jangkau-demo"
@@ -35,7 +35,7 @@ OFFICER = "petugas1"
 FLOOR_TABLE = """<table>{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</table>"""
 
 
-def _stats(samples: list[float]) -> tuple[float, float]:
+def p50_p95(samples: list[float]) -> tuple[float, float]:
     figures = timing_stats(samples)  # the same p50 / p95 as the reports bench
     return figures["p50_ms"], figures["p95_ms"]
 
@@ -226,7 +226,7 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
             for _ in range(runs):
                 for kind, url in kinds.items():
                     samples[kind].append(timed(client, url))
-            figures = {k: _stats(v) for k, v in samples.items()}
+            figures = {k: p50_p95(v) for k, v in samples.items()}
             ours_p50, ours_p95 = figures["ours"]
             plain_p95 = figures.get("plain", (None, None))[1]
             floor_p95 = figures["floor"][1]

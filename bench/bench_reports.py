@@ -147,7 +147,7 @@ def dashboard_floor(dialect: str) -> list[str]:
 
 
 # --- timing ----------------------------------------------------------------------------------------------------
-def _stats(samples: list[float]) -> dict:
+def timing_stats(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1),
@@ -231,7 +231,7 @@ def main() -> None:
                 for kind, fn in runs.items():
                     samples[kind].append(_timed(fn))
                     db.session.rollback()
-            figures_ = {kind: _stats(values) for kind, values in samples.items()}
+            figures_ = {kind: timing_stats(values) for kind, values in samples.items()}
             floor_p50 = figures_["floor"]["p50_ms"] or 0.001
             figures_["ours_over_floor"] = round(figures_["ours"]["p50_ms"] / floor_p50, 2)
             figures_["page_over_floor"] = round(figures_["page"]["p50_ms"] / floor_p50, 2)

@@ -285,6 +285,12 @@ def generate(url: str, cases: int, *, now: dt.datetime = DEFAULT_NOW, seed: int 
         from admin_app.sop.team import rebuild_case_officers
 
         rebuild_case_officers(session.connection())
+        # The counters the app numbers its next letters from (sop/numbering.py): after the generated ones.
+        from admin_app.models import LetterCounter
+
+        session.execute(insert(LetterCounter.__table__), [
+            dict(letter_type_id=ref["surat_tugas"][0], year=year, last_serial=serial)
+            for year, serial in sorted(serial_by_year.items())])
         session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("cases", "victims", "perpetrators", "reporters", "case_steps", "letters",

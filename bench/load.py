@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402 - after the path
 from bench.__main__ import scratch_database  # noqa: E402
-from bench.bench_reports import _stats  # noqa: E402
+from bench.bench_reports import timing_stats  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "jangkau-demo"
@@ -222,7 +222,7 @@ def run(cases: int, db: str, users: int, seconds: int, workers: int, threads: in
     every = [s for v in samples.values() for s in v]
     result = {"db": db, "cases": cases, "users": users, "think_s": think, "seconds": round(took, 1), "workers": workers,
               "threads": threads, "requests": len(every), "requests_per_second": round(len(every) / took, 1),
-              "all": _stats(every) if every else {}, "kinds": {k: _stats(v) for k, v in sorted(samples.items())},
+              "all": timing_stats(every) if every else {}, "kinds": {k: timing_stats(v) for k, v in sorted(samples.items())},
               "retried": statuses.pop("retried", 0),
               "statuses": {str(k): v for k, v in sorted(statuses.items())}, "errors": len(errors),
               "error_examples": errors[:10], "worker_rss_mb": sorted(rss.values()),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import True_
 
-from admin_app.models import Case, CaseOfficer, CaseStatus, RoleCode, User
+from admin_app.models import Case, CaseOfficer, CaseStatus, Role, RoleCode, User, user_roles
 from admin_app.sop import team  # noqa: F401 - keeps case_officers in step with the letters and cases
 from admin_app.sop.memo import remembered
 from admin_app.sop.steps import ACTIONS, FIRST_STEP, Actor, Step, step, step_completing, steps_of
@@ -53,10 +53,10 @@ def _per_case(user_id: int, condition) -> ColumnElement[bool]:
     set again, because it costs the per-case form for every case rather than for the rows a page reads
     (100k cases: 27 ms instead of 0.5 ms). A subquery with an OFFSET is not rewritten (simplify_EXISTS_query);
     SQLite runs it as the same per-case lookup."""
-    # correlate(Case): the officer's row is this subquery's own, also in a list that joins her rows already
+    # The officer's row is this subquery's own, also in a list that joins her rows already.
     return (select(CaseOfficer.user_id)
             .where(CaseOfficer.case_id == Case.id, CaseOfficer.user_id == user_id, condition)
-            .correlate(Case).offset(0).exists())
+            .correlate_except(CaseOfficer).offset(0).exists())
 
 
 def on_team_of_case(user_id: int) -> ColumnElement[bool]:
@@ -87,6 +87,20 @@ def officer_rows_join(user: User):
     return (and_(CaseOfficer.case_id == Case.id, CaseOfficer.user_id == user.id), _officer_sees_row())
 
 
+def _role_sees(role: RoleCode, user_id) -> ColumnElement[bool]:
+    """The cases one case role gives (`user_id`: a value, or a column of `users` in an enclosing query)."""
+    if role is RoleCode.KEPALA:
+        return true()
+    if role is RoleCode.PETUGAS:
+        return _per_case(user_id, _officer_sees_row())
+    if role is RoleCode.ADMINISTRASI:
+        return or_(Case.current_step >= ADMINISTRATION_FROM_STEP, Case.status == CaseStatus.FINISHED)
+    return false()
+
+
+CASE_ROLES = (RoleCode.KEPALA, RoleCode.PETUGAS, RoleCode.ADMINISTRASI)
+
+
 def visible_cases_clause(user: User) -> ColumnElement[bool]:
     """The cases this user may see (the need-to-know rule), as a condition on `Case` rows: for an officer a test per
     case (`_per_case`), so one case by id reads only that case's row and a list reads only the cases its page
@@ -95,11 +109,7 @@ def visible_cases_clause(user: User) -> ColumnElement[bool]:
         return false()
     if user.has_role(RoleCode.KEPALA):
         return true()
-    clauses: list[ColumnElement[bool]] = []
-    if user.has_role(RoleCode.PETUGAS):
-        clauses.append(_per_case(user.id, _officer_sees_row()))
-    if user.has_role(RoleCode.ADMINISTRASI):
-        clauses.append(or_(Case.current_step >= ADMINISTRATION_FROM_STEP, Case.status == CaseStatus.FINISHED))
+    clauses = [_role_sees(role, user.id) for role in CASE_ROLES if user.has_role(role)]
     return or_(*clauses) if clauses else false()
 
 
@@ -152,24 +162,38 @@ def sees_full_case_file(user: User) -> bool:
     return user.has_role(*FULL_CASE_FILE_ROLES)
 
 
+def _acts_on_step(s: Step, user_id, sees) -> ColumnElement[bool]:
+    """The step's `Actor` rule for a user who holds its role (the same rules the engine's guards apply): its team,
+    its registrant or its team, or anyone who sees the case (`sees`)."""
+    if s.actor is Actor.TEAM:
+        return on_team_of_case(user_id)
+    if s.actor is Actor.REGISTRANT:
+        return or_(Case.registered_by_id == user_id, on_team_of_case(user_id))
+    return sees
+
+
 def my_work_clause(user: User) -> ColumnElement[bool] | None:
-    """Open cases whose current step is this user's to act on, by the step table's role and `Actor` rule (the
-    same rules the engine's guards apply); None when the user owns no step."""
+    """Open cases whose current step is this user's to act on, by the step table's role and `Actor` rule; None when
+    the user owns no step."""
     clauses: list[ColumnElement[bool]] = []
     for role in RoleCode:
         if not user.has_role(role):
             continue
         for s in steps_of(role):
-            if s.actor is Actor.TEAM:
-                clauses.append(and_(Case.current_step == s.number, on_team_of_case(user.id)))
-            elif s.actor is Actor.REGISTRANT:
-                clauses.append(and_(Case.current_step == s.number,
-                                    or_(Case.registered_by_id == user.id, on_team_of_case(user.id))))
-            else:
-                clauses.append(and_(Case.current_step == s.number, visible_cases_clause(user)))
+            clauses.append(and_(Case.current_step == s.number, _acts_on_step(s, user.id, visible_cases_clause(user))))
     if not clauses:
         return None
     return and_(Case.status == CaseStatus.OPEN, or_(*clauses))
+
+
+def step_actors_clause(s: Step) -> ColumnElement[bool]:
+    """A user (a row of `users` in the enclosing query, holding the step's role) may act on step `s` of the case in
+    the same query: `my_work_clause` for every user at once, her roles read in SQL (the notifications of a
+    transition ask it in one statement, however many staff the unit has)."""
+    held = [and_(select(user_roles.c.user_id).join(Role, Role.id == user_roles.c.role_id)
+                 .where(user_roles.c.user_id == User.id, Role.code == role.value).exists(),
+                 _role_sees(role, User.id)) for role in CASE_ROLES]
+    return _acts_on_step(s, User.id, or_(*held))
 
 
 def revealable_identifiers(user: User, case: Case) -> tuple[str, ...]:

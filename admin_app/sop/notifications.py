@@ -2,8 +2,9 @@
 reminders) into notifications. Plain Python over a session, no Flask.
 
 - After a transition, the users who may act on the case's new current step are told: the step table's owner role
-  and its `Actor` rule, through `sop.access.my_work_clause` (the same rule as Tugas Saya and the guards). The team
-  named in a new Surat Tugas is told it is assigned; a case sent back is announced with the reason.
+  and its `Actor` rule, through `sop.access.step_actors_clause` (Tugas Saya's `my_work_clause` for every user at
+  once, the same rule as the guards). The team named in a new Surat Tugas is told it is assigned; a case sent back
+  is announced with the reason.
 - A high-risk assessment is told to whoever may issue the emergency referral (its role in the step table).
 - Reminders (`remind`): 5 minutes before a minute standard is due, the day before a working-day standard is due,
   and once overdue (to the step's actors and to the head), each once per step run (the notification's `key`).
@@ -38,7 +39,7 @@ from admin_app.models import (
     user_roles,
     utcnow,
 )
-from admin_app.sop.access import my_work_clause
+from admin_app.sop.access import my_work_clause, step_actors_clause
 from admin_app.sop.letters import letter_type_code
 from admin_app.sop.requirements import active_assignment
 from admin_app.sop.steps import EMERGENCY_REFERRAL, TimeUnit, step, step_issuing
@@ -89,12 +90,16 @@ def users_with_role(session: Session, role: RoleCode) -> list[User]:
 
 
 def actors_of_current_step(session: Session, case: Case) -> list[User]:
-    """The users who may act on the case's current step now (Tugas Saya's rule), by the step table."""
+    """The users who may act on the case's current step now (Tugas Saya's rule), by the step table: one statement,
+    not one per member of staff."""
     if case.status != CaseStatus.OPEN:
         return []
-    owners = users_with_role(session, step(case.current_step).role)
-    return [u for u in owners
-            if session.execute(select(exists().where(Case.id == case.id, my_work_clause(u)))).scalar()]
+    current = step(case.current_step)
+    may_act = select(Case.id).where(Case.id == case.id, step_actors_clause(current)).exists()
+    return list(session.execute(
+        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+        .where(Role.code == current.role.value, User.is_active_account.is_(True), may_act).order_by(User.id)
+    ).scalars().unique())
 
 
 class Notifier:
