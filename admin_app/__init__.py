@@ -39,12 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from admin_app import cli
-    from admin_app.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
+    from admin_app.extensions import babel, configure_postgresql, configure_sqlite, csrf, db, login_manager, migrate
     from admin_app.views import init_admin, web
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_postgresql(db.engine, app.config["PG_RANDOM_PAGE_COST"])
     migrate.init_app(app, db, directory=str(web.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     from admin_app.views.base import unit_zone

@@ -103,6 +103,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         # hide_parameters: a failed statement's error (and so the log) never carries the values it was given.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        # PostgreSQL's planner cost of a random read, set per connection (extensions.configure_postgresql); 0 keeps
+        # the server's own setting.
+        "PG_RANDOM_PAGE_COST": float(env.get("JANGKAU_PG_RANDOM_PAGE_COST", "1.1")),
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
