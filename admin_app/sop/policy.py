@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,9 +21,32 @@ def load_risk_thresholds(session: Session) -> RiskThresholds:
     return RiskThresholds(high=high, medium=min(medium, high))
 
 
+class HolidayOverrides(Mapping):
+    """The administrator's holiday overrides, read when a working day is first counted: most pages need the policy
+    only for its time zone (a list's dates), and do not read them at all."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self._loaded: dict[dt.date, bool] | None = None
+
+    def _data(self) -> dict[dt.date, bool]:
+        if self._loaded is None:
+            self._loaded = dict(self._session.execute(select(HolidayOverride.date, HolidayOverride.is_holiday)).all())
+        return self._loaded
+
+    def __getitem__(self, day: dt.date) -> bool:
+        return self._data()[day]
+
+    def __iter__(self):
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
 def load_deadline_policy(session: Session) -> DeadlinePolicy:
     values = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.like("waktu.%"))).all())
-    overrides = dict(session.execute(select(HolidayOverride.date, HolidayOverride.is_holiday)).all())
+    overrides = HolidayOverrides(session)
 
     def value(key: str) -> str:
         return values.get(key, SETTINGS_BY_KEY[key].default)

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from admin_app.extensions import db, write_intent
@@ -103,7 +104,9 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
             user_id, version = (int(part) for part in user_key.split(":", 1))
         except (ValueError, AttributeError):
             return None
-        user = db.session.get(User, user_id)
+        # The user and her roles in one statement (every request asks both).
+        user = db.session.execute(select(User).options(joinedload(User.roles)).where(User.id == user_id)
+                                  ).unique().scalar_one_or_none()
         if user is None or not user.is_active or user.session_version != version:
             return None
         return user
