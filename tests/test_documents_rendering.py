@@ -389,3 +389,34 @@ def test_the_case_report_prints_the_outreach_and_keeps_the_date_of_its_assessmen
                     "berangkat 01-08-2025 09:00, tiba 01-08-2025 09:40, kembali 01-08-2025 12:00"):
         assert printed in text, printed
     assert "Tangerang, 2 Agustus 2025" in text and "30 September 2025" not in text
+
+
+def test_a_template_part_is_compiled_once_and_a_changed_template_is_compiled_anew(monkeypatch):
+    """The render child keeps each part's compiled template by its whole source (documents/sandbox.py): the same
+    template renders again without compiling; another template (or a changed one) is compiled and printed as
+    written, never answered from the cache of another."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from admin_app.documents import sandbox
+
+    compiled = []
+    real = ImmutableSandboxedEnvironment.from_string
+    monkeypatch.setattr(ImmutableSandboxedEnvironment, "from_string",
+                        lambda self, source, *a, **k: compiled.append(source) or real(self, source, *a, **k))
+    monkeypatch.setattr(sandbox, "_render_environment", None)
+
+    def template(text: str) -> bytes:
+        document = Document()
+        document.add_paragraph(text)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    first, second = template("Nomor: {{ nomor }}"), template("Perihal: {{ nomor }} (ubah)")
+    texts = []
+    for data in (first, first, second, first):
+        rendered = Document(io.BytesIO(sandbox.render_in_process(data, {"nomor": "001/ST"})))
+        texts.append(rendered.paragraphs[0].text)
+    assert texts == ["Nomor: 001/ST", "Nomor: 001/ST", "Perihal: 001/ST (ubah)", "Nomor: 001/ST"]
+    bodies = [s for s in compiled if "nomor" in s]
+    assert len(bodies) == 2  # the first template's body once, the second's once
