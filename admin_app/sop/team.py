@@ -3,10 +3,10 @@
 Who is on a case's team is decided by the letters: an officer named on an issued, not cancelled, Surat Tugas of
 the case. Who registered it is on the case. `case_officers` holds both answers as one row per (case, officer), with
 the case's date, for the need-to-know rule (`sop/access.py`) and an officer's list in date order. It is never
-edited: after every flush that adds or changes an assignment letter or a member of one, registers a case or
-changes its date or registrant, the rows of the cases concerned are made again from their letters and cases in
-the same transaction, whichever code path made the change (the engine issuing or cancelling, a test, a later
-screen). Bulk writers that bypass the session (the bench generator) call `rebuild_case_officers` themselves;
+edited: after every flush that adds, cancels or removes an assignment letter or changes a member of one,
+registers a case or changes its date or registrant, the rows of the cases concerned are made again from their
+letters and cases in the same transaction, whichever code path made the change (the engine issuing or
+cancelling, a test, a later screen). Bulk writers that bypass the session (the bench generator) call `rebuild_case_officers` themselves;
 migration 0016 filled the table with the same rows. Plain SQLAlchemy, no Flask.
 """
 
@@ -54,6 +54,7 @@ def rebuild_case_officers(connection: Connection, case_ids: Iterable[int] | None
 
 
 _CASE_FIELDS = ("received_at", "registered_by_id")
+_LETTER_FIELDS = ("status", "case_id")
 
 
 def _changed(obj, names) -> bool:
@@ -67,7 +68,7 @@ def _follow_letters_and_cases(session: Session, _context) -> None:
     case_ids: set[int] = set()
     letter_ids: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, AssignmentLetter):
+        if isinstance(obj, AssignmentLetter) and (obj not in session.dirty or _changed(obj, _LETTER_FIELDS)):
             case_ids.add(obj.case_id)
         elif isinstance(obj, AssignmentMember):
             letter_ids.add(obj.letter_id)
