@@ -20,7 +20,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import BaseForm, rules
 from flask_admin.model.form import converts
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +36,7 @@ from admin_app.security.exports import neutralise_formula
 from admin_app.sop.access import visible_case, visible_case_ids_clause
 from admin_app.sop.process import CaseProcess
 from admin_app.views.auditing import audit, audit_now
+from admin_app.views.lean_list import LeanListMixin
 from admin_app.views.list_count import CappedCountQuery
 from admin_app.views.presentation import COMMON_LABELS, EXPORT_FORMATTERS, HIDDEN_COLUMNS, TYPE_FORMATTERS
 from admin_app.views.request_policy import deadline_policy, unit_zone  # noqa: F401 - re-exported
@@ -146,7 +147,7 @@ class JangkauModelConverter(AdminModelConverter):
         return DateField(**field_args)
 
 
-class SecureModelView(AccessMixin, ModelView):
+class SecureModelView(AccessMixin, LeanListMixin, ModelView):
     form_base_class = JangkauForm
     model_form_converter = JangkauModelConverter
     page_size = 20
@@ -164,7 +165,6 @@ class SecureModelView(AccessMixin, ModelView):
     # Editable list columns post to ajax/update, which skips can_edit: never offered (the lean list has no
     # editable cells either).
     column_editable_list: list = []
-    list_template = "admin/lean_list.html"
 
     audit_object_type: str | None = None  # defaults to the table name
     max_search_length = 100
@@ -177,15 +177,6 @@ class SecureModelView(AccessMixin, ModelView):
         if args.page is not None and not 0 <= args.page <= self.max_page:
             args.page = 0
         return args
-
-    def list_cells(self, row) -> Markup:
-        """A list row's cells, each value through the column's formatters as Flask-Admin's list shows it, escaped
-        (a formatter's Markup is kept): one call per row from `admin/lean_list.html`."""
-        cells = []
-        for name, _label in self._list_columns:
-            value = self._get_list_value(None, row, name, self.column_formatters, self.column_type_formatters)
-            cells.append(f'<td class="col-{escape(name)}">{escape("" if value is None else value)}</td>')
-        return Markup("".join(cells))
 
     def get_count_query(self):
         return CappedCountQuery([func.count("*")], session=db.session()).select_from(self.model)
@@ -497,9 +488,6 @@ class OfficerFormsMixin:
     @property
     def can_edit(self):
         return current_user.is_authenticated and current_user.has_role(RoleCode.PETUGAS)
-
-
-
 
 
 class LocalDateTimeField(DateTimeLocalField):

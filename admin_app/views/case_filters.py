@@ -207,14 +207,14 @@ def _filter_options() -> dict[str, list[tuple[str, str]]]:
     request (UNION ALL): the list shows all three menus on every page."""
     if "case_filter_options" in g:
         return g.case_filter_options
-    officers = (select(literal("petugas").label("kind"), User.id, User.full_name.label("label"),
+    officers = (select(literal("officer").label("kind"), User.id, User.full_name.label("label"),
                        literal(0).label("rank"))
                 .join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
                 .where(Role.code == RoleCode.PETUGAS.value))
     kecamatan = select(literal("kecamatan"), Region.id, Region.name, literal(0)).where(
         Region.level == RegionLevel.KECAMATAN)
-    violence = select(literal("bentuk"), ViolenceType.id, ViolenceType.label, ViolenceType.sort_order)
-    options: dict[str, list[tuple[str, str]]] = {"petugas": [], "kecamatan": [], "bentuk": []}
+    violence = select(literal("violence"), ViolenceType.id, ViolenceType.label, ViolenceType.sort_order)
+    options: dict[str, list[tuple[str, str]]] = {"officer": [], "kecamatan": [], "violence": []}
     rows = db.session.execute(union_all(officers, kecamatan, violence)).all()
     for kind, value_id, label, rank in sorted(rows, key=lambda r: (r[0], r[3] or 0, r[2] or "")):
         options[kind].append((str(value_id), label))
@@ -223,7 +223,7 @@ def _filter_options() -> dict[str, list[tuple[str, str]]]:
 
 
 def _officer_options():
-    return _filter_options()["petugas"]
+    return _filter_options()["officer"]
 
 
 def _kecamatan_options():
@@ -231,4 +231,4 @@ def _kecamatan_options():
 
 
 def _violence_options():
-    return _filter_options()["bentuk"]
+    return _filter_options()["violence"]
