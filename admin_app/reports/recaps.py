@@ -156,6 +156,7 @@ class Category:
     # The joined table has at most one row per subject row (a victim's identification, a case's kelurahan): the
     # category is counted with the others of its subject (`_counts_together`).
     one_to_one: bool = False
+    heading: str = "Kategori"  # the label column's heading
 
 
 class Labels:
@@ -383,7 +384,7 @@ def _table(category: Category, counted: dict, labels: Labels, as_text: bool = Fa
     unknown = [counts for value, counts in counted.items() if value not in seen]
     if unknown:  # not filled: shown, never dropped
         rows.append(Row(NOT_FILLED, tuple(sum(c[i] for c in unknown) for i in range(2))))
-    return Table(category.code, category.title, ("Kategori", *MEASURES[category.subject]), tuple(rows),
+    return Table(category.code, category.title, (category.heading, *MEASURES[category.subject]), tuple(rows),
                  note=category.note, chart=category.chart, sheet=category.sheet)
 
 
@@ -391,28 +392,46 @@ def category_table(session: Session, category: Category, scope, labels: Labels |
     return _table(category, _counts(session, category, scope), labels or Labels(session))
 
 
-def category_tables(session: Session, scope, labels: Labels | None = None) -> list[Table]:
-    """Every category's table, in CATEGORIES order: those that join no table of their own, or one with a row per
-    subject row, counted together per subject (`_counts_together`), the others one statement each."""
+# The whole period per subject, counted with its categories: the recap's totals (`_totals`).
+_ALL = "semua"
+
+
+def _whole(subject: Subject) -> Category:
+    return Category(f"{_ALL}_{subject.value}", _ALL, subject, lambda: literal(_ALL), _fixed([(_ALL, _ALL)]))
+
+
+def _trend(period: Period) -> Category:
+    """The month-by-month trend: cases and their victims by the month of the report date, every month shown."""
+    return Category("tren", "Tren bulanan", Subject.CASE, lambda: year_month(Case.reported_date),
+                    _fixed([(y * 100 + m, month_label(y, m)) for y, m in period.months()]), chart=ChartKind.LINE,
+                    heading="Bulan")
+
+
+def category_tables(session: Session, scope, labels: Labels | None = None, extra: tuple[Category, ...] = ()
+                    ) -> dict[str, Table]:
+    """The table of every category (CATEGORIES and `extra`) by code: those that join no table of their own, or one
+    with a row per subject row, counted together per subject (`_counts_together`), the others one statement each."""
     labels = labels or Labels(session)
+    everything = (*CATEGORIES, *extra)
     together: dict[str, dict] = {}
     for subject in Subject:
-        plain = [c for c in CATEGORIES if c.subject is subject and (c.join is None or c.one_to_one)]
+        plain = [c for c in everything if c.subject is subject and (c.join is None or c.one_to_one)]
         if plain:
             together.update(_counts_together(session, subject, plain, scope))
-    return [_table(c, together[c.code], labels, as_text=True) if c.code in together else
-            category_table(session, c, scope, labels) for c in CATEGORIES]
+    return {c.code: _table(c, together[c.code], labels, as_text=True) if c.code in together else
+            category_table(session, c, scope, labels) for c in everything}
 
 
-def totals(session: Session, scope) -> dict[str, int]:
-    cases = select(func.count(Case.id)).where(scope)
-    child = case((age_years(Victim.birth_date, Victim.age_estimate, _incident_day()) < 18, 1), else_=0)
-    victims = select(func.count(Victim.id), func.coalesce(func.sum(child), 0)).join(
-        Case, Case.id == Victim.case_id).where(scope)
-    perpetrators = select(func.count(Perpetrator.id)).join(Case, Case.id == Perpetrator.case_id).where(scope)
-    victim_count, children = session.execute(victims).one()
-    return {"kasus": session.execute(cases).scalar_one(), "korban": int(victim_count),
-            "korban_anak": int(children), "pelaku": session.execute(perpetrators).scalar_one()}
+def _totals(tables: dict[str, Table]) -> dict[str, int]:
+    """The period's cases, victims (children among them: the age groups under 18) and perpetrators, from the
+    whole-period rows counted with the categories."""
+    def whole(subject: Subject) -> int:
+        return int(tables[f"{_ALL}_{subject.value}"].rows[0].counts[0])
+
+    children = [label for low, high, label in AGE_GROUPS if high is not None and high < 18]
+    return {"kasus": whole(Subject.CASE), "korban": whole(Subject.VICTIM),
+            "korban_anak": sum(int(r.counts[0]) for r in tables["korban_usia"].rows if r.label in children),
+            "pelaku": whole(Subject.PERPETRATOR)}
 
 
 def cross_table(session: Session, scope, labels: Labels | None = None) -> Table:
@@ -439,22 +458,15 @@ def cross_table(session: Session, scope, labels: Labels | None = None) -> Table:
                       "diisi. " + _MANY, chart=None, sheet="Silang kekerasan-usia-kelamin")
 
 
-def trend_table(session: Session, period: Period, scope) -> Table:
-    month = year_month(Case.reported_date)
-    query = (select(month, func.count(func.distinct(Case.id)), func.count(func.distinct(Victim.id)))
-             .select_from(Case).outerjoin(Victim, Victim.case_id == Case.id).where(scope).group_by(month))
-    counted = {int(m): (int(c), int(v)) for m, c, v in session.execute(query).all()}
-    rows = tuple(Row(month_label(y, m), counted.get(y * 100 + m, (0, 0))) for y, m in period.months())
-    return Table("tren", "Tren bulanan", ("Bulan", "Kasus", "Korban"), rows, chart=ChartKind.LINE)
-
-
 def build_recap(session: Session, period: Period, kecamatan_id: int | None = None) -> Recap:
     scope = period_cases(period, kecamatan_id)
     kecamatan = None
     if kecamatan_id is not None:
         kecamatan = session.execute(select(Region.name).where(Region.id == kecamatan_id)).scalar_one_or_none() or EMPTY
     labels = Labels(session)
-    tables = category_tables(session, scope, labels)
+    trend = _trend(period)
+    counted = category_tables(session, scope, labels, extra=(trend, *(_whole(s) for s in Subject)))
+    tables = [counted[c.code] for c in CATEGORIES]
     tables.insert(1, cross_table(session, scope, labels))
-    tables.append(trend_table(session, period, scope))
-    return Recap(period, kecamatan, totals(session, scope), tuple(tables))
+    tables.append(counted[trend.code])
+    return Recap(period, kecamatan, _totals(counted), tuple(tables))
