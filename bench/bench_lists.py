@@ -106,7 +106,7 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
 
     from admin_app import create_app
     from admin_app.extensions import db
-    from admin_app.models import AssignmentMember, Case, Region, RegionLevel, User, Victim, ViolenceType
+    from admin_app.models import Case, CaseOfficer, Region, RegionLevel, User, Victim, ViolenceType
     from admin_app.models.encryption import nik_index
     from admin_app.serving import settle_garbage_collector
 
@@ -147,17 +147,14 @@ def run(database_url: str, runs: int = 15, *, quiet: bool = False) -> list[dict]
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         cases = db.session.execute(select(func.count(Case.id))).scalar_one()
         officer_id = db.session.execute(select(User.id).where(User.username == OFFICER)).scalar_one()
-        mine = select(AssignmentMember.letter_id).where(AssignmentMember.user_id == officer_id)
-        from admin_app.models import Letter
-
-        officer_case = db.session.execute(select(Letter.case_id).where(Letter.id.in_(mine))
-                                          .order_by(Letter.case_id.desc()).limit(1)).scalar_one()
+        # her team's cases now (a Surat Tugas the work bench issued and cancelled again names her, but no longer)
+        officer_cases = select(CaseOfficer.case_id).where(CaseOfficer.user_id == officer_id, CaseOfficer.on_team)
+        officer_case = db.session.execute(officer_cases.order_by(CaseOfficer.case_id.desc()).limit(1)).scalar_one()
         some_case = db.session.execute(select(Case.id).order_by(Case.id).offset(cases // 2).limit(1)).scalar_one()
         numbers = dict(db.session.execute(select(Case.id, Case.case_number).where(
             Case.id.in_([officer_case, some_case]))).all())
         name_part = db.session.execute(select(Victim.full_name).where(Victim.case_id == some_case)
                                        .limit(1)).scalar_one().split()[-1][:4].lower()
-        officer_cases = select(Letter.case_id).where(Letter.id.in_(mine))
         niks = {case_id: db.session.execute(select(Victim.nik).where(Victim.nik.is_not(None), among)
                                             .order_by(Victim.case_id.desc()).limit(1)).scalar_one()
                 for case_id, among in ((officer_case, Victim.case_id.in_(officer_cases)),
