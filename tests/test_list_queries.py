@@ -87,6 +87,7 @@ def test_an_officers_own_rows_are_read_newest_first_from_her_index(app, builder,
 
 
 def _plan(query) -> str:
+    """SQLite's EXPLAIN QUERY PLAN of `query` as it is sent (bound parameters, expanded IN)."""
     sent = []
     record = lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
     sa.event.listen(db.engine, "before_cursor_execute", record)
@@ -113,16 +114,7 @@ def test_an_officers_page_walks_the_date_index_and_stops_at_its_page(app, builde
     for query, index in ((page, "ix_cases_received_at"),
                          (page.where(Case.current_step == 3), "ix_cases_step_received"),
                          (page.where(awaiting_emergency_clause()), "ix_cases_status_received")):
-        sent = []
-        record = lambda _c, _cur, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            db.session.execute(query).all()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-        statement, parameters = sent[-1]
-        rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-        plan = " | ".join(row[3] for row in rows)
+        plan = _plan(query)
         assert index in plan and "TEMP B-TREE" not in plan and "LIST SUBQUERY" not in plan, plan
 
 
