@@ -10,8 +10,8 @@
 Each word of the search must match (as Flask-Admin's own search does). `%`, `_` and `\\` are dropped from the
 term: names do not contain them, and a pattern stays a pattern of letters. Plain SQLAlchemy, no Flask.
 
-A list of cases sorted newest first can take a name part two ways, and which is fast depends on how many names
-match, which only the index knows (`COMMON_NAME_MATCHES`):
+A list of cases sorted newest first can take a name part (or a filter value, views/case_filters.py) two ways,
+and which is fast depends on how many rows hold it, which only its index knows (`is_common`):
 - a rare part (a whole name, the usual search): the index gives the few matching victims, their cases are read
   and sorted (`victim_name_matches`);
 - a common part ("sari" in thousands of names): the list walks its cases newest first and checks each case's
@@ -31,10 +31,10 @@ from admin_app.models import Case, Victim
 
 FTS_TABLE = "victims_name_fts"
 MIN_INDEXED = 3  # the trigram index answers words of at least this many characters
-# More victims than this (in the whole archive, read from the index alone) match a name part: it is common, and
-# a list walks its cases instead. About where the two ways cost the same for an officer who sees a tenth of a
-# million cases: reading 5,000 matches, or walking the cases newest first until twenty of hers match.
-COMMON_NAME_MATCHES = 5000
+# More rows than this (in the whole archive, read from an index alone) hold a name part or a filter value: it is
+# common, and a list walks its cases instead. About where the two ways cost the same for an officer who sees a
+# tenth of a million cases: reading 5,000 matches, or walking the cases newest first until twenty of hers match.
+COMMON_MATCHES = 5000
 _NOT_PATTERN = re.compile(r"[%_\\]")
 
 _fts = table(FTS_TABLE, column("rowid"), column("full_name"))
@@ -65,10 +65,16 @@ def case_has_victim_named(term: str | None) -> ColumnElement[bool]:
     return select(Victim.id).where(Victim.case_id == Case.id, *words).offset(0).exists()
 
 
+def is_common(session: Session, matching) -> bool:
+    """More than COMMON_MATCHES rows of the select `matching`: counted in its index, stopping at one more."""
+    counted = select(func.count()).select_from(matching.limit(COMMON_MATCHES + 1).subquery())
+    return session.execute(counted).scalar_one() > COMMON_MATCHES
+
+
 def name_is_common(session: Session, term: str | None, dialect: str) -> bool:
-    """More than COMMON_NAME_MATCHES victims have a name matching `term`: counted in the name index alone (SQLite's
-    FTS table; PostgreSQL's trigram index), stopping at one more than that. Whose cases they are is not asked (an
-    answer about the archive, never about a person: no single name is that common)."""
+    """More than COMMON_MATCHES victims have a name matching `term`: counted in the name index alone (SQLite's FTS
+    table; PostgreSQL's trigram index). Whose cases they are is not asked (an answer about the archive, never about
+    a person: no single name is that common)."""
     phrases = [w for w in search_words(term) if len(w) >= MIN_INDEXED]
     if dialect == "sqlite":
         if not phrases:
@@ -76,8 +82,7 @@ def name_is_common(session: Session, term: str | None, dialect: str) -> bool:
         matching = select(_fts.c.rowid).where(_fts.c.full_name.match(" AND ".join(_phrase(w) for w in phrases)))
     else:
         matching = select(Victim.id).where(victim_name_matches(term, dialect))
-    counted = select(func.count()).select_from(matching.limit(COMMON_NAME_MATCHES + 1).subquery())
-    return session.execute(counted).scalar_one() > COMMON_NAME_MATCHES
+    return is_common(session, matching)
 
 
 def _phrase(word: str) -> str:

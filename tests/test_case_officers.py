@@ -125,3 +125,22 @@ def test_an_officer_taken_off_by_a_cancelled_letter_no_longer_opens_the_case(app
     db.session.commit()
     assert case.case_number not in officer.get("/admin/cases/").get_data(as_text=True)
     assert officer.get(f"/admin/cases/details/?id={case.id}").status_code in (302, 404)
+
+
+def test_an_officers_own_list_shows_what_her_rows_give_and_no_more(app, builder, team):
+    """Her list in date order reads her rows (sop/access.py:officer_rows_join): a case she registered shows while
+    it is at the first step and goes once it has a team she is not on; her team's cases show; another officer's
+    registered case never does."""
+    first, second = _officers()
+    waiting = builder.register()  # by petugas1, still at step 1
+    handed_on = builder.walk(builder.register(), 3, officers=[second])  # registered by petugas1, team petugas2
+    hers = builder.walk(builder.register(), 3, officers=[first])
+    db.session.commit()
+    for username, sees, not_sees in (("petugas1", {waiting, hers}, {handed_on}),
+                                     ("petugas2", {handed_on}, {waiting, hers})):
+        client = app.test_client()
+        login(client, username)
+        page = client.get("/admin/cases/").get_data(as_text=True)
+        assert all(c.case_number in page for c in sees), username
+        assert not any(c.case_number in page for c in not_sees), username
+        assert f"Daftar ({len(sees)})" in page, username

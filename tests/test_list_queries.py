@@ -271,7 +271,7 @@ def test_the_risk_filter_lists_the_cases_at_that_level_for_head_and_officer(app,
 
 
 def test_a_common_name_part_walks_the_list_newest_first_without_counting(app, builder, team, monkeypatch):
-    """More names match than COMMON_NAME_MATCHES (here 2): the list walks the cases newest first and checks each
+    """More names match than COMMON_MATCHES (here 2): the list walks the cases newest first and checks each
     case's victims, is not counted, and says so; an officer still sees only her cases; a rarer part is counted."""
     from admin_app import search
 
@@ -281,7 +281,7 @@ def test_a_common_name_part_walks_the_list_newest_first_without_counting(app, bu
     other = _name_case(builder, "Wulan Kusuma")
     mine = builder.walk(_name_case(builder, "Intan Sari"), 3)  # petugas1 is on its Surat Tugas
     db.session.commit()
-    monkeypatch.setattr(search, "COMMON_NAME_MATCHES", 2)
+    monkeypatch.setattr(search, "COMMON_MATCHES", 2)
     for username, expected in (("kepala", {*sari, mine}), ("petugas1", {mine})):
         client = app.test_client()
         login(client, username)

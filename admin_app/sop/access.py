@@ -167,8 +167,8 @@ def _acts_on_step(s: Step, user_id, sees) -> ColumnElement[bool]:
     its registrant or its team, or anyone who sees the case (`sees`)."""
     if s.actor is Actor.TEAM:
         return on_team_of_case(user_id)
-    if s.actor is Actor.REGISTRANT:
-        return or_(Case.registered_by_id == user_id, on_team_of_case(user_id))
+    if s.actor is Actor.REGISTRANT:  # her row of the case: she registered it, or is on its team
+        return _per_case(user_id, or_(CaseOfficer.registered, CaseOfficer.on_team))
     return sees
 
 

@@ -82,11 +82,13 @@ def digest_time(value: str) -> dt.time | None:
     return dt.time(int(hours), int(minutes))
 
 
+def _active_with_role(role: RoleCode):
+    return (select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
+            .where(Role.code == role.value, User.is_active_account.is_(True)).order_by(User.id))
+
+
 def users_with_role(session: Session, role: RoleCode) -> list[User]:
-    return list(session.execute(
-        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
-        .where(Role.code == role.value, User.is_active_account.is_(True)).order_by(User.id)
-    ).scalars().unique())
+    return list(session.execute(_active_with_role(role)).scalars().unique())
 
 
 def actors_of_current_step(session: Session, case: Case) -> list[User]:
@@ -96,10 +98,7 @@ def actors_of_current_step(session: Session, case: Case) -> list[User]:
         return []
     current = step(case.current_step)
     may_act = select(Case.id).where(Case.id == case.id, step_actors_clause(current)).exists()
-    return list(session.execute(
-        select(User).join(user_roles, user_roles.c.user_id == User.id).join(Role, Role.id == user_roles.c.role_id)
-        .where(Role.code == current.role.value, User.is_active_account.is_(True), may_act).order_by(User.id)
-    ).scalars().unique())
+    return list(session.execute(_active_with_role(current.role).where(may_act)).scalars().unique())
 
 
 class Notifier:

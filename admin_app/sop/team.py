@@ -6,8 +6,8 @@ the case's date, for the need-to-know rule (`sop/access.py`) and an officer's li
 edited: after every flush that adds, cancels or removes an assignment letter or changes a member of one,
 registers a case or changes its date or registrant, the rows of the cases concerned are made again from their
 letters and cases in the same transaction, whichever code path made the change (the engine issuing or
-cancelling, a test, a later screen). Bulk writers that bypass the session (the bench generator) call `rebuild_case_officers` themselves;
-migration 0016 filled the table with the same rows. Plain SQLAlchemy, no Flask.
+cancelling, a test, a later screen). Bulk writers that bypass the session (the bench generator) call
+`rebuild_case_officers` themselves; migration 0016 filled the table with the same rows. Plain SQLAlchemy, no Flask.
 """
 
 from __future__ import annotations

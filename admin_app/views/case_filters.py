@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, has_app_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from admin_app.extensions import db
@@ -26,6 +26,7 @@ from admin_app.models import (
     utcnow,
 )
 from admin_app.reports.dashboard import due_soon_clause, overdue_now_clause, waiting_for_clause
+from admin_app.search import is_common
 from admin_app.sop.access import on_team_of_case
 from admin_app.sop.process import awaiting_emergency_clause
 from admin_app.sop.steps import steps_of
@@ -113,21 +114,14 @@ class WaitingForFilter(BaseSQLAFilter):
         return "sama dengan"
 
 
-# A filter value held by more cases than this is common: the list walks its cases newest first and checks each
-# (a correlated EXISTS); a rarer one reads its few cases from its own index and sorts them (`Case.id IN ...`).
-# Which is fast depends on how many cases hold the value, which only the index knows: counted up to this.
-COMMON_VALUE_CASES = 5000
-
-
-def held_by_cases(case_ids, per_case) -> ColumnElement[bool]:
-    """`Case.id IN case_ids` for a value few cases hold, `per_case` (the same test as an EXISTS on the case in the
-    enclosing query) for a common one; the count, stopping at COMMON_VALUE_CASES + 1 in the value's index, is asked
-    once per request (a list applies its filters to the rows and to their count)."""
-    key = str(case_ids.compile(compile_kwargs={"literal_binds": True}))
+def held_by_cases(key: tuple, case_ids, per_case) -> ColumnElement[bool]:
+    """A filter value (`key`, e.g. ("bentuk", 3)) held by few cases reads them from its own index and sorts them
+    (`Case.id IN case_ids`); one held by many (search.py:is_common) walks the cases newest first with `per_case`,
+    the same test as an EXISTS on the case in the enclosing query. Asked once per request: a list applies its
+    filters to the rows and to their count."""
     known = g.setdefault("filter_value_is_common", {})
     if key not in known:
-        counted = select(func.count()).select_from(case_ids.limit(COMMON_VALUE_CASES + 1).subquery())
-        known[key] = db.session.execute(counted).scalar_one() > COMMON_VALUE_CASES
+        known[key] = is_common(db.session, case_ids)
     return per_case if known[key] else Case.id.in_(case_ids)
 
 
@@ -186,7 +180,8 @@ class ViolenceTypeFilter(_ReferenceOptions, BaseSQLAFilter):
         # OFFSET 0 keeps PostgreSQL's per-case form (sop/access.py:on_team_of_case).
         per_case = (select(case_violence_types.c.case_id)
                     .where(case_violence_types.c.case_id == Case.id, typed).offset(0).exists())
-        return query.filter(held_by_cases(select(case_violence_types.c.case_id).where(typed), per_case))
+        return query.filter(held_by_cases(("bentuk", type_id), select(case_violence_types.c.case_id).where(typed),
+                                          per_case))
 
     def operation(self):
         return "sama dengan"

@@ -1,7 +1,7 @@
 """The case list's rows: its columns, and what each row shows beyond them (the victims' names, the deadline of the
 current step, whether a step was ever late), read for the page's rows only, as plain values.
 
-The list query loads the columns the list shows (`LIST_COLUMNS`), not whole cases; after it, one statement reads
+The list query loads the columns the list shows (`list_columns`), not whole cases; after it, one statement reads
 the victims' names and one the step runs of the page's twenty cases (`PageFacts`), instead of building a
 hundred-odd ORM objects for the victims and step runs of every row. The export reads its rows the same way.
 The formatters read the facts of their row (`facts_of`), read for that one case if it came another way.
@@ -22,9 +22,12 @@ from admin_app.models import Case, CaseStatus, CaseStep, Victim
 from admin_app.sop.steps import step
 from admin_app.views.case_filters import _now
 
-# What a list row reads of its case (the formatters below and `CaseView.column_list`).
-LIST_COLUMNS = (Case.id, Case.case_number, Case.received_at, Case.urgency, Case.current_step, Case.status,
-                Case.victim_hint)
+
+def list_columns(column_list) -> list:
+    """The columns of `cases` a list row reads: those of the view's `column_list`, and the victim hint its victims'
+    cell shows for a case without victims yet (`fmt_victims`)."""
+    table = Case.__table__.c
+    return [Case.id, Case.victim_hint, *(getattr(Case, name) for name in column_list if name in table)]
 
 
 @dataclass

@@ -200,7 +200,7 @@ class CaseView(CaseScopedView):
     def _list_options(self, query):
         # The list and the export: the columns a row shows; its victims and step clock come after, for the
         # page's rows only (views/case_list.py).
-        return query.options(load_only(*case_list.LIST_COLUMNS))
+        return query.options(load_only(*case_list.list_columns(self.column_list)))
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         g.officer_rows_plan = self._officer_rows_plan(sort_column, search, filters)
